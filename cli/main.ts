@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * cli/ — the `sluice` command: `sluice start` runs the server; the topic and group tools talk to
+ * any Kafka-protocol broker (Sluice's own listener or a real Kafka cluster).
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import path from 'node:path';
+import { startServer } from '../server/index.js';
+import { registerKafkaTools } from './tools/index.js';
+
+function portNumber(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError(`expected a port number 0..65535, found ${JSON.stringify(text)}`);
+  }
+  return port;
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`expected a positive integer, found ${JSON.stringify(text)}`);
+  return value;
+}
+
+const program = new Command();
+program.name('sluice').description('Sluice: a ksqlDB-compatible streaming SQL database').version('0.1.0');
+
+program
+  .command('start')
+  .description('start the server: the Kafka-compatible log listener (and, as they land, the REST API)')
+  .option('--data-dir <dir>', 'where topics, state and the command log live', './data')
+  .option('--host <host>', 'address the HTTP API listens on', '127.0.0.1')
+  .option('--port <port>', 'HTTP port (ksqlDB REST API)', portNumber, 8088)
+  .option('--kafka-host <host>', 'address the Kafka listener binds (default: --host)')
+  .option('--kafka-port <port>', 'Kafka protocol port', portNumber, 9092)
+  .option('--advertised-kafka-host <host>', 'host name given to Kafka clients in Metadata (default: the bind host)')
+  .option('--advertised-kafka-port <port>', 'port given to Kafka clients in Metadata (default: --kafka-port)', portNumber)
+  .option('--default-partitions <n>', 'partitions of auto-created topics', positiveInteger, 1)
+  .option('--no-auto-create-topics', 'refuse to create topics on Metadata requests')
+  .option('--flush <policy>', "durability: 'every-append', 'os', or a flush interval in ms", 'os')
+  .action(async (options) => {
+    const server = await startServer({
+      dataDir: path.resolve(options.dataDir),
+      host: options.host,
+      httpPort: options.port,
+      kafkaHost: options.kafkaHost ?? options.host,
+      kafkaPort: options.kafkaPort,
+      advertisedKafkaHost: options.advertisedKafkaHost,
+      advertisedKafkaPort: options.advertisedKafkaPort,
+      defaultPartitions: options.defaultPartitions,
+      autoCreateTopics: options.autoCreateTopics,
+      flush: options.flush,
+    });
+    for (const line of server.describe()) console.log(line);
+    let stopping = false;
+    const stop = async (signal: string): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`${signal}: stopping`);
+      await server.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+registerKafkaTools(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

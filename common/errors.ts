@@ -1,0 +1,138 @@
+/**
+ * The error catalogue: every error Sluice raises has a stable code, an HTTP status, who must act
+ * (the user, something external, or us) and whether retrying can help. Messages say what was
+ * expected and what was found.
+ *
+ * Layers add their codes to `catalogue` below, in their own section, never elsewhere.
+ */
+
+export type Actor = 'user' | 'external' | 'internal';
+
+export interface ErrorSpec {
+  /** HTTP status the REST layer answers with. */
+  readonly httpStatus: number;
+  /** Who has to do something about it. */
+  readonly actor: Actor;
+  /** Whether the same request may succeed if retried unchanged. */
+  readonly retryable: boolean;
+  /** ksqlDB's `error_code` for this error on the REST API (HTTP status × 100 + detail). */
+  readonly ksqlErrorCode?: number;
+  /** Kafka protocol error code, where the error reaches Kafka clients. */
+  readonly kafkaErrorCode?: number;
+}
+
+function spec(
+  httpStatus: number,
+  actor: Actor,
+  retryable: boolean,
+  extra: { ksqlErrorCode?: number; kafkaErrorCode?: number } = {},
+): ErrorSpec {
+  return { httpStatus, actor, retryable, ...extra };
+}
+
+export const catalogue = {
+  // ---- common ----
+  INTERNAL_ASSERTION: spec(500, 'internal', false, { ksqlErrorCode: 50000, kafkaErrorCode: -1 }),
+  INVALID_ARGUMENT: spec(400, 'user', false, { ksqlErrorCode: 40000 }),
+  LIMIT_EXCEEDED: spec(400, 'user', false, { ksqlErrorCode: 40000 }),
+  SHUTTING_DOWN: spec(503, 'external', true, { ksqlErrorCode: 50303 }),
+  CONFIG_INVALID: spec(400, 'user', false, { ksqlErrorCode: 40000 }),
+
+  // ---- storage/fs ----
+  FS_NO_SPACE: spec(507, 'external', true, { kafkaErrorCode: 56 /* KAFKA_STORAGE_ERROR */ }),
+  FS_IO: spec(500, 'external', true, { kafkaErrorCode: 56 }),
+  FS_NOT_FOUND: spec(500, 'internal', false),
+  FS_CRASHED: spec(500, 'external', false),
+
+  // ---- storage/log ----
+  LOG_TOPIC_NOT_FOUND: spec(404, 'user', false, { kafkaErrorCode: 3 /* UNKNOWN_TOPIC_OR_PARTITION */ }),
+  LOG_TOPIC_EXISTS: spec(409, 'user', false, { kafkaErrorCode: 36 /* TOPIC_ALREADY_EXISTS */ }),
+  LOG_TOPIC_NAME_INVALID: spec(400, 'user', false, { kafkaErrorCode: 17 /* INVALID_TOPIC_EXCEPTION */ }),
+  LOG_PARTITION_NOT_FOUND: spec(404, 'user', false, { kafkaErrorCode: 3 }),
+  LOG_PARTITIONS_INVALID: spec(400, 'user', false, { kafkaErrorCode: 37 /* INVALID_PARTITIONS */ }),
+  LOG_CONFIG_INVALID: spec(400, 'user', false, { kafkaErrorCode: 40 /* INVALID_CONFIG */ }),
+  LOG_BATCH_CORRUPT: spec(400, 'user', false, { kafkaErrorCode: 2 /* CORRUPT_MESSAGE */ }),
+  LOG_BATCH_TOO_LARGE: spec(413, 'user', false, { kafkaErrorCode: 10 /* MESSAGE_TOO_LARGE */ }),
+  LOG_RECORD_TOO_LARGE: spec(413, 'user', false, { kafkaErrorCode: 10 }),
+  LOG_OFFSET_OUT_OF_RANGE: spec(416, 'user', false, { kafkaErrorCode: 1 /* OFFSET_OUT_OF_RANGE */ }),
+  LOG_UNSUPPORTED_COMPRESSION: spec(400, 'user', false, { kafkaErrorCode: 76 /* UNSUPPORTED_COMPRESSION_TYPE */ }),
+  LOG_CLOSED: spec(503, 'external', true, { kafkaErrorCode: 56 }),
+  LOG_DUPLICATE_SEQUENCE: spec(409, 'user', false, { kafkaErrorCode: 46 /* DUPLICATE_SEQUENCE_NUMBER */ }),
+  LOG_OUT_OF_ORDER_SEQUENCE: spec(409, 'user', true, { kafkaErrorCode: 45 /* OUT_OF_ORDER_SEQUENCE_NUMBER */ }),
+  LOG_PRODUCER_FENCED: spec(409, 'user', false, { kafkaErrorCode: 47 /* INVALID_PRODUCER_EPOCH */ }),
+
+  // ---- server/kafka ----
+  KAFKA_UNSUPPORTED_VERSION: spec(400, 'user', false, { kafkaErrorCode: 35 }),
+  KAFKA_FRAME_INVALID: spec(400, 'user', false, { kafkaErrorCode: 2 }),
+  KAFKA_FRAME_TOO_LARGE: spec(413, 'user', false, { kafkaErrorCode: 10 }),
+  KAFKA_TOO_MANY_CONNECTIONS: spec(503, 'external', true),
+
+  // ---- queries (parse / analyze / plan / catalog / commands) ----
+  SQL_SYNTAX: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  SQL_ANALYSIS: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  SQL_UNSUPPORTED: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  SQL_SOURCE_NOT_FOUND: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  SQL_SOURCE_EXISTS: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  SQL_QUERY_ENDPOINT: spec(400, 'user', false, { ksqlErrorCode: 40002 }),
+  SQL_TOO_MANY_PUSH_QUERIES: spec(400, 'user', true, { ksqlErrorCode: 40003 }),
+  SQL_ASSERT_FAILED: spec(417, 'user', false, { ksqlErrorCode: 41700 }),
+
+  // ---- engine ----
+  ENGINE_EVALUATION: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  ENGINE_SERDE: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  ENGINE_FUNCTION_NOT_FOUND: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  ENGINE_QUERY_NOT_FOUND: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  ENGINE_STATE: spec(500, 'internal', false, { ksqlErrorCode: 50000 }),
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof catalogue;
+
+export interface ErrorDetails {
+  /** What the caller should have given. */
+  expected?: string;
+  /** What it gave instead. */
+  found?: string;
+  /** Anything else worth carrying (topic, partition, offset...). */
+  [key: string]: unknown;
+}
+
+/** The only error type Sluice throws on purpose. */
+export class SluiceError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SluiceError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get spec(): ErrorSpec {
+    return catalogue[this.code];
+  }
+  get httpStatus(): number {
+    return this.spec.httpStatus;
+  }
+  get actor(): Actor {
+    return this.spec.actor;
+  }
+  get retryable(): boolean {
+    return this.spec.retryable;
+  }
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, ...this.details };
+  }
+}
+
+/**
+ * Builds an error whose message states what was expected and what was found:
+ * `<what>: expected <expected>, found <found>`.
+ */
+export function mismatch(code: ErrorCode, what: string, expected: string, found: string, extra: ErrorDetails = {}): SluiceError {
+  return new SluiceError(code, `${what}: expected ${expected}, found ${found}`, { ...extra, expected, found });
+}
+
+export function isSluiceError(value: unknown, code?: ErrorCode): value is SluiceError {
+  return value instanceof SluiceError && (code === undefined || value.code === code);
+}
