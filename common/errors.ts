@@ -60,6 +60,11 @@ export const catalogue = {
   LOG_DUPLICATE_SEQUENCE: spec(409, 'user', false, { kafkaErrorCode: 46 /* DUPLICATE_SEQUENCE_NUMBER */ }),
   LOG_OUT_OF_ORDER_SEQUENCE: spec(409, 'user', true, { kafkaErrorCode: 45 /* OUT_OF_ORDER_SEQUENCE_NUMBER */ }),
   LOG_PRODUCER_FENCED: spec(409, 'user', false, { kafkaErrorCode: 47 /* INVALID_PRODUCER_EPOCH */ }),
+  LOG_RECORD_KEY_REQUIRED: spec(400, 'user', false, { kafkaErrorCode: 87 /* INVALID_RECORD */ }),
+  LOG_TOPIC_INTERNAL: spec(403, 'user', false, { kafkaErrorCode: 42 /* INVALID_REQUEST */ }),
+  LOG_TOO_MANY_TOPICS: spec(400, 'user', false, { kafkaErrorCode: 44 /* POLICY_VIOLATION */ }),
+  LOG_OFFSET_METADATA_TOO_LARGE: spec(400, 'user', false, { kafkaErrorCode: 12 /* OFFSET_METADATA_TOO_LARGE */ }),
+  LOG_PARTITION_FAILED: spec(500, 'external', false, { kafkaErrorCode: 56 /* KAFKA_STORAGE_ERROR */ }),
 
   // ---- server/kafka ----
   KAFKA_UNSUPPORTED_VERSION: spec(400, 'user', false, { kafkaErrorCode: 35 }),
@@ -80,6 +85,8 @@ export const catalogue = {
   // ---- engine ----
   ENGINE_EVALUATION: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
   ENGINE_SERDE: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
+  /** A format cannot carry the given columns/properties/features (found when a serde is built). */
+  ENGINE_FORMAT_UNSUPPORTED: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
   ENGINE_FUNCTION_NOT_FOUND: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
   ENGINE_QUERY_NOT_FOUND: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
   ENGINE_STATE: spec(500, 'internal', false, { ksqlErrorCode: 50000 }),
