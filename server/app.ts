@@ -48,7 +48,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     fs: new RealFileSystem(),
     clock,
     limits,
-    durability: parseDurability(config.flush),
+    defaults: { durability: parseDurability(config.flush) },
   });
   let kafka: Awaited<ReturnType<typeof startKafkaListener>>;
   try {
