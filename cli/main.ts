@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { startServer } from '../server/index.js';
 import { registerKafkaTools } from './tools/index.js';
+import { registerTestCommand } from './commands-test.js';
 
 function portNumber(text: string): number {
   const port = Number(text);
@@ -65,6 +66,7 @@ program
   });
 
 registerKafkaTools(program);
+registerTestCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
