@@ -8,7 +8,7 @@
  * lambda argument arrives as a JS function). Implementations handle nulls themselves, following
  * ksqlDB (most return null when an argument is null; some, like CONCAT or COALESCE, do not).
  */
-import type { SqlType } from '../types/sql-type.js';
+import type { SqlType } from '../types/index.js';
 
 export type ParamType =
   | SqlType
@@ -21,7 +21,28 @@ export type ParamType =
   /** Any STRUCT. */
   | { kind: 'ANY_STRUCT' }
   /** A lambda taking these parameters and returning this. */
-  | { kind: 'LAMBDA'; params: readonly ParamType[]; returns: ParamType };
+  | { kind: 'LAMBDA'; params: readonly ParamType[]; returns: ParamType }
+  /** Any type at all (Java `Object`); matches without binding anything. */
+  | { kind: 'ANY' };
+
+/**
+ * Computes an overload's result type from its arguments' types, as ksqlDB's schema providers do
+ * (decimal precision/scale). Each entry is the argument's own type; `null` stands for an untyped
+ * NULL literal (and for a lambda). Declared with method syntax so a provider written for
+ * `readonly SqlType[]` still type-checks.
+ */
+export type ReturnTypeProvider = {
+  provide(argumentTypes: readonly (SqlType | null)[]): SqlType;
+}['provide'];
+
+/**
+ * Builds an implementation specialised for the resolved argument types (for functions whose
+ * behaviour depends on a type the run-time value does not carry: a DOUBLE `1.0` and an INT `1` are
+ * both the JS number 1; a DATE is a number). Called once per call site, at resolution.
+ */
+export type ImplementationFactory = {
+  create(argumentTypes: readonly (SqlType | null)[], returnType: SqlType): (...args: any[]) => unknown;
+}['create'];
 
 export interface FunctionContext {
   /** Current wall-clock time in ms (the Clock's, so tests are deterministic). */
@@ -34,14 +55,25 @@ export interface ScalarOverload {
   params: readonly ParamType[];
   /** When set, the last parameter repeats zero or more times (Java varargs). */
   variadic?: boolean;
-  /** A pattern (resolved with the generics bound by the arguments) or a function of the argument types. */
-  returns: ParamType | ((argumentTypes: readonly SqlType[]) => SqlType);
+  /**
+   * A pattern (resolved with the generics bound by the arguments) or a function of the argument
+   * types. When it is a function, `declaredReturn` says what DESCRIBE FUNCTION shows.
+   */
+  returns: ParamType | ReturnTypeProvider;
+  /** The declared return type for DESCRIBE FUNCTION when `returns` is a function (e.g. ANY_DECIMAL). */
+  declaredReturn?: ParamType;
   /**
    * Called with the evaluated arguments (variadic ones spread positionally). When
    * `needsContext` is true, the FunctionContext comes first.
    */
   implementation: (...args: any[]) => unknown;
+  /** When set, used instead of `implementation` with the call site's resolved types. */
+  implementationFor?: ImplementationFactory;
   needsContext?: boolean;
+  /** Parameter names, as ksqlDB shows them in errors and DESCRIBE FUNCTION (one per param). */
+  paramNames?: readonly string[];
+  /** Parameter descriptions for DESCRIBE FUNCTION (one per param). */
+  paramDescriptions?: readonly string[];
   /** Documentation for this signature (DESCRIBE FUNCTION). */
   description?: string;
 }
@@ -49,6 +81,13 @@ export interface ScalarOverload {
 export interface ScalarFunction {
   /** Upper-case name as SQL uses it. */
   name: string;
+  /**
+   * The name as ksqlDB declares it (`greatest`, `COALESCE`, `Abs`), used verbatim in resolution
+   * errors (`Function 'greatest' does not accept parameters ...`). Defaults to `name`.
+   */
+  declaredName?: string;
+  /** Author shown by DESCRIBE FUNCTION (ksqlDB's built-ins: `Confluent`, some none). */
+  author?: string;
   /** One line for SHOW FUNCTIONS / DESCRIBE FUNCTION. */
   description: string;
   /** 'STRING', 'MATHEMATICAL', 'DATE / TIME', 'ARRAY', 'MAP', 'JSON', 'URL', 'LAMBDA', 'CONVERSIONS', 'OTHER'... as ksqlDB groups them. */

@@ -1,0 +1,28 @@
+/**
+ * Everything engine/functions takes from other modules, in one place: SQL types and values
+ * (engine/types) and the error catalogue (common).
+ */
+export { SluiceError } from '../../common/index.js';
+export type { SqlType, StructField } from '../types/index.js';
+export {
+  BOOLEAN,
+  INTEGER,
+  BIGINT,
+  DOUBLE,
+  STRING,
+  BYTES,
+  DATE,
+  TIME,
+  TIMESTAMP,
+  decimalType,
+  arrayType,
+  mapType,
+  structType,
+  sqlTypesEqual,
+  Decimal,
+  javaDoubleToString,
+  javaLongToString,
+  formatDate,
+  formatTime,
+  formatTimestamp,
+} from '../types/index.js';
