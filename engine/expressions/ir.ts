@@ -5,7 +5,7 @@
  * column is a position in the step's input, a function is its registry name plus the overload
  * index the analyzer chose.
  */
-import type { SqlType } from '../types/sql-type.js';
+import type { SqlType } from '../types/index.js';
 
 /** Where a column lives in the input record of a step. */
 export type ColumnSource =

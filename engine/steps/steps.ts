@@ -11,8 +11,8 @@
  * Records between steps carry key columns, value columns, a timestamp, the source partition and
  * offset, headers, and (windowed) the window bounds. Every step declares its output schema.
  */
-import type { Expr } from '../expressions/ir.js';
-import type { SqlType } from '../types/sql-type.js';
+import type { Expr } from '../expressions/index.js';
+import type { SqlType } from '../types/index.js';
 
 export interface ColumnDef {
   name: string;
@@ -28,7 +28,12 @@ export interface StepSchema {
 export interface FormatSpec {
   /** JSON, DELIMITED, KAFKA, NONE, AVRO, PROTOBUF, PROTOBUF_NOSR, JSON_SR. */
   format: string;
-  /** Format properties (`delimiter`, `unwrapPrimitives`, `schemaId`, `fullSchemaName`...). */
+  /**
+   * Format properties (`delimiter`, `unwrapPrimitives`, `schemaId`, `fullSchemaName`...), plus
+   * the serde features under `features`: `WRAP_SINGLES` or `UNWRAP_SINGLES` (ksqlDB's
+   * WRAP_SINGLE_VALUE). Without `features`, a single key column is unwrapped where the format can
+   * do both (ksqlDB's key default) and values use the format's default.
+   */
   properties: Record<string, string>;
 }
 
@@ -106,11 +111,19 @@ export type Step =
       tableFunctions: Array<{ functionName: string; overloadIndex: number; args: Expr[]; resultType: SqlType }>;
     })
   | (StepBase & {
-      /** PARTITION BY: re-key a stream; repartitions through an internal topic when `repartition`. */
+      /**
+       * PARTITION BY: re-key a stream; repartitions through an internal topic when `repartition`
+       * (`_confluent-ksql-<service>query_<queryId>-<id>-repartition`, as many partitions as the
+       * source topic). Output key: the key expressions (no key columns for PARTITION BY NULL).
+       * Output value: the source's value columns, followed by the source's key columns when
+       * `schema.value` has room for them (so later steps can still read the old key).
+       */
       kind: 'selectKey@1';
       source: Step;
       keyExpressions: Expr[];
       repartition: boolean;
+      /** Formats of the repartition topic (default: JSON key and value). */
+      internalFormats?: Formats;
     })
   | (StepBase & {
       kind: 'groupBy@1';

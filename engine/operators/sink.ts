@@ -1,0 +1,141 @@
+/**
+ * Sink: serializes key and value, picks the partition (Kafka's default partitioner: murmur2 of the
+ * key bytes — without the window for windowed keys; a record without a key stays in its source
+ * partition modulo the sink's count), and appends ONE RecordBatch v2 per partition per input
+ * batch (split only to stay under the batch size limit). Records keep their timestamp (or take
+ * it from the sink's TIMESTAMP column) and their headers.
+ *
+ * A row that cannot be serialized is logged as a SerializationError and fails the query, as
+ * ksqlDB's serializer does; so does an append the log refuses.
+ */
+import { SluiceError, type Limits } from '../../common/index.js';
+import { encodeRecordBatch, RECORD_BATCH_HEADER_BYTES, type Log, type RecordToEncode } from '../../storage/log/index.js';
+import { partitionForKey } from './partitioner.js';
+import type { StepProcessingLog } from './processing-log.js';
+import type { EngineRecord } from './record.js';
+import type { TimestampExtractor } from './timestamp.js';
+import type { RowSerde, Terminal } from './types.js';
+
+export interface SinkOptions {
+  log: Log;
+  topic: string;
+  partitions: number;
+  keySerde: RowSerde;
+  valueSerde: RowSerde;
+  /** Windowed keys get the window appended (time: start; session: end then start). */
+  windowed: { kind: 'TUMBLING' | 'HOPPING' | 'SESSION' } | null;
+  timestamp: TimestampExtractor | null;
+  limits: Pick<Limits, 'batchBytesMax' | 'recordBytesMax'>;
+  processingLog: StepProcessingLog;
+}
+
+/** Bytes a record adds to a batch, an upper bound. */
+function recordBytesEstimate(key: Buffer | null, value: Buffer | null, headers: EngineRecord['headers']): number {
+  let n = 21 + (key === null ? 0 : key.length) + (value === null ? 0 : value.length);
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
+    n += 10 + 3 * h.key.length + (h.value === null ? 0 : h.value.length);
+  }
+  return n;
+}
+
+function writeInt64(buffer: Buffer, position: number, value: number): void {
+  const high = Math.floor(value / 4294967296);
+  buffer.writeInt32BE(high | 0, position);
+  buffer.writeUInt32BE((value - high * 4294967296) >>> 0, position + 4);
+}
+
+export class SinkOperator implements Terminal {
+  /** Records written, per partition of the sink. */
+  readonly writtenByPartition: number[];
+
+  constructor(private readonly options: SinkOptions) {
+    if (!Number.isInteger(options.partitions) || options.partitions < 1) {
+      throw new SluiceError('INTERNAL_ASSERTION', `sink topic ${options.topic} must have at least one partition, found ${options.partitions}`);
+    }
+    this.writtenByPartition = new Array<number>(options.partitions).fill(0);
+  }
+
+  async write(records: EngineRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const { keySerde, valueSerde, partitions, windowed, timestamp, topic, processingLog } = this.options;
+    // Local, not shared: the tasks of a pipeline share this sink and write concurrently.
+    const pending: RecordToEncode[][] = new Array(partitions);
+    for (let p = 0; p < partitions; p++) pending[p] = [];
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      let keyBytes: Buffer | null;
+      let valueBytes: Buffer | null;
+      try {
+        keyBytes = record.key.length === 0 ? null : keySerde.serialize(record.key);
+      } catch (error) {
+        processingLog.serializationError(error, record, topic, 'key');
+        throw serializationFailure(topic, 'key', error);
+      }
+      try {
+        valueBytes = valueSerde.serialize(record.value);
+      } catch (error) {
+        processingLog.serializationError(error, record, topic, 'value');
+        throw serializationFailure(topic, 'value', error);
+      }
+      const partition = partitions === 1 ? 0 : keyBytes === null ? record.partition % partitions : partitionForKey(keyBytes, partitions);
+      if (windowed !== null && record.window !== null) keyBytes = windowedKey(keyBytes, record.window.startMs, record.window.endMs, windowed.kind === 'SESSION');
+      let timestampMs = record.timestampMs;
+      if (timestamp !== null) {
+        try {
+          timestampMs = timestamp(record);
+        } catch (error) {
+          processingLog.recordError('Failed to extract timestamp from row', error, record);
+          continue;
+        }
+      }
+      pending[partition]!.push({ key: keyBytes, value: valueBytes, headers: record.headers, timestampMs });
+    }
+    const appends: Array<Promise<void>> = [];
+    for (let p = 0; p < partitions; p++) {
+      const list = pending[p]!;
+      if (list.length > 0) appends.push(this.appendAll(p, list));
+    }
+    await Promise.all(appends);
+  }
+
+  private async appendAll(partition: number, records: RecordToEncode[]): Promise<void> {
+    const { log, topic, limits } = this.options;
+    const budget = limits.batchBytesMax - RECORD_BATCH_HEADER_BYTES;
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const size = recordBytesEstimate(r.key as Buffer | null, r.value as Buffer | null, r.headers as EngineRecord['headers']);
+      if (i > start && bytes + size > budget) {
+        await log.append(topic, partition, encodeRecordBatch(records.slice(start, i)));
+        this.writtenByPartition[partition]! += i - start;
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    const last = start === 0 ? records : records.slice(start);
+    await log.append(topic, partition, encodeRecordBatch(last));
+    this.writtenByPartition[partition]! += last.length;
+  }
+}
+
+function serializationFailure(topic: string, target: 'key' | 'value', cause: unknown): SluiceError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new SluiceError('ENGINE_SERDE', `Error serializing message to topic: ${topic}. Unable to serialize record ${target}: ${detail}`, { topic, target }, { cause });
+}
+
+/** The key bytes followed by the window: 8-byte start, or (session) 8-byte end then 8-byte start. */
+export function windowedKey(keyBytes: Buffer | null, startMs: number, endMs: number, session: boolean): Buffer {
+  const inner = keyBytes ?? Buffer.alloc(0);
+  const out = Buffer.allocUnsafe(inner.length + (session ? 16 : 8));
+  inner.copy(out, 0);
+  if (session) {
+    writeInt64(out, inner.length, endMs);
+    writeInt64(out, inner.length + 8, startMs);
+  } else {
+    writeInt64(out, inner.length, startMs);
+  }
+  return out;
+}

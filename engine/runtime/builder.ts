@@ -1,0 +1,279 @@
+/**
+ * Plan → pipelines. A query's step tree is cut into pipelines at repartition boundaries (Kafka
+ * Streams' sub-topologies): each pipeline reads one topic (a source topic or an internal
+ * repartition topic), runs its operators and ends in a terminal (the sink topic, a repartition
+ * topic, or a push queue). The runtime starts one task per partition of each pipeline's topic.
+ *
+ * The dispatch is a `Record<StepKind, ...>`: every step kind has an entry, so a new kind does not
+ * compile until it is handled. Aggregations, windows, joins and EMIT FINAL are not built yet and
+ * fail with SQL_UNSUPPORTED.
+ */
+import { SluiceError, type Limits } from '../../common/index.js';
+import type { Log } from '../../storage/log/index.js';
+import {
+  FilterOperator,
+  FlatMapOperator,
+  PushQueue,
+  PushSinkOperator,
+  SelectKeyOperator,
+  SelectOperator,
+  SinkOperator,
+  SourceOperator,
+  compileTimestampExtractor,
+  type Operator,
+  type OperatorContext,
+  type SerdeFactory,
+  type Terminal,
+  type TimestampParserFactory,
+} from '../operators/index.js';
+import { compileExpression, type Expr } from '../expressions/index.js';
+import { internalTopicName, type ColumnDef, type FormatSpec, type Formats, type Step, type StepKind } from '../steps/index.js';
+
+export interface PipelineSource {
+  topic: string;
+  partitions: number;
+  decoder: SourceOperator;
+  /** A repartition topic of this query: read from the start, never from `latest`. */
+  internal: boolean;
+}
+
+export interface Pipeline {
+  index: number;
+  source: PipelineSource;
+  /** Stateless operators hold no per-task state, so the tasks of a pipeline share them. */
+  operators: Operator[];
+  terminal: Terminal;
+}
+
+export interface BuiltQuery {
+  pipelines: Pipeline[];
+  /** Repartition topics to create before the tasks start. */
+  internalTopics: Array<{ name: string; partitions: number }>;
+  sinkTopic: string | null;
+  output: PushQueue | null;
+}
+
+export interface BuildContext {
+  queryId: string;
+  serviceId: string;
+  log: Log;
+  limits: Limits;
+  serdes: SerdeFactory;
+  operators: OperatorContext;
+  timestampParser: TimestampParserFactory | null;
+  /** `ksql.timestamp.throw.on.invalid`. */
+  failOnInvalidTimestamp: boolean;
+  pushQueueRows: number;
+}
+
+interface OpenPipeline {
+  source: PipelineSource;
+  operators: Operator[];
+  table: boolean;
+}
+
+interface BuildState {
+  closed: Pipeline[];
+  internalTopics: Array<{ name: string; partitions: number }>;
+  open: OpenPipeline | null;
+  sinkTopic: string | null;
+  output: PushQueue | null;
+}
+
+type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
+/** Method syntax, so a builder for several kinds fits each kind's entry. */
+type StepBuilder<K extends StepKind> = { build(step: StepOf<K>, context: BuildContext): BuildState }['build'];
+
+const DEFAULT_INTERNAL_FORMATS: Formats = {
+  key: { format: 'JSON', properties: {} },
+  value: { format: 'JSON', properties: {} },
+};
+
+function notYet(what: string): StepBuilder<StepKind> {
+  return (step) => {
+    throw new SluiceError('SQL_UNSUPPORTED', `${what} is not supported by the runtime yet (step ${step.id}, ${step.kind})`, {
+      expected: 'a stateless query',
+      found: step.kind,
+    });
+  };
+}
+
+function topicPartitions(log: Log, topic: string): number {
+  if (!log.hasTopic(topic)) {
+    throw new SluiceError('LOG_TOPIC_NOT_FOUND', `Topic ${topic} does not exist`, { expected: 'an existing topic', found: topic });
+  }
+  return log.describeTopic(topic).partitions;
+}
+
+function serde(context: BuildContext, topic: string, target: 'key' | 'value', spec: FormatSpec, columns: readonly ColumnDef[]) {
+  return context.serdes.create({ topic, target, format: spec.format, properties: spec.properties, columns });
+}
+
+function input(step: Step, context: BuildContext): BuildState & { open: OpenPipeline } {
+  const state = buildStep(step, context);
+  if (state.open === null) {
+    throw new SluiceError('INTERNAL_ASSERTION', `step ${step.id} (${step.kind}) ends a pipeline and cannot feed another step`);
+  }
+  return state as BuildState & { open: OpenPipeline };
+}
+
+function withOperator(step: Step & { source: Step }, context: BuildContext, make: (open: OpenPipeline) => Operator): BuildState {
+  const state = input(step.source, context);
+  state.open.operators.push(make(state.open));
+  return state;
+}
+
+function sourceBuilder(table: boolean): StepBuilder<'streamSource@1' | 'tableSource@1'> {
+  return (step, context) => {
+    const partitions = topicPartitions(context.log, step.topic);
+    const headerIndexes = new Set(step.headerColumns.map((h) => h.valueIndex));
+    const valueColumns = step.schema.value.filter((_, i) => !headerIndexes.has(i));
+    const decoder = new SourceOperator({
+      topic: step.topic,
+      keySerde: serde(context, step.topic, 'key', step.formats.key, step.schema.key),
+      valueSerde: serde(context, step.topic, 'value', step.formats.value, valueColumns),
+      keyColumnCount: step.schema.key.length,
+      valueColumnCount: step.schema.value.length,
+      headerColumns: step.headerColumns,
+      table,
+      window: step.window,
+      timestamp: compileTimestampExtractor(step.timestamp, context.timestampParser),
+      failOnInvalidTimestamp: context.failOnInvalidTimestamp,
+      log: context.operators.log(step.id),
+    });
+    return {
+      closed: [],
+      internalTopics: [],
+      open: { source: { topic: step.topic, partitions, decoder, internal: false }, operators: [], table },
+      sinkTopic: null,
+      output: null,
+    };
+  };
+}
+
+function sinkBuilder(step: StepOf<'streamSink@1' | 'tableSink@1'>, context: BuildContext): BuildState {
+  const state = input(step.source, context);
+  const terminal = new SinkOperator({
+    log: context.log,
+    topic: step.topic,
+    partitions: topicPartitions(context.log, step.topic),
+    keySerde: serde(context, step.topic, 'key', step.formats.key, step.schema.key),
+    valueSerde: serde(context, step.topic, 'value', step.formats.value, step.schema.value),
+    windowed: step.windowed,
+    timestamp: compileTimestampExtractor(step.timestamp, context.timestampParser),
+    limits: context.limits,
+    processingLog: context.operators.log(step.id),
+  });
+  return close(state, terminal, { sinkTopic: step.topic, output: null });
+}
+
+function close(state: BuildState & { open: OpenPipeline }, terminal: Terminal, extra: { sinkTopic: string | null; output: PushQueue | null }): BuildState {
+  const pipeline: Pipeline = { index: state.closed.length, source: state.open.source, operators: state.open.operators, terminal };
+  return { closed: [...state.closed, pipeline], internalTopics: state.internalTopics, open: null, ...extra };
+}
+
+const builders: { [K in StepKind]: StepBuilder<K> } = {
+  'streamSource@1': sourceBuilder(false),
+  'tableSource@1': sourceBuilder(true),
+  'filter@1': (step, context) =>
+    withOperator(step, context, (open) => new FilterOperator(compileExpression(step.predicate, context.operators.compile), open.table, context.operators.log(step.id))),
+  'select@1': (step, context) =>
+    withOperator(
+      step,
+      context,
+      () => new SelectOperator(step.keyExpressions.map(named), step.valueExpressions.map(named), step.source.schema.key.length, context.operators.compile, context.operators.log(step.id)),
+    ),
+  'flatMap@1': (step, context) =>
+    withOperator(
+      step,
+      context,
+      () => new FlatMapOperator(step.passThrough.map(named), step.tableFunctions, context.operators.tableFunctions, context.operators.compile, context.operators.log(step.id)),
+    ),
+  'selectKey@1': (step, context) => {
+    const sourceSchema = step.source.schema;
+    const appendOldKey = step.schema.value.length === sourceSchema.value.length + sourceSchema.key.length && sourceSchema.key.length > 0;
+    if (!appendOldKey && step.schema.value.length !== sourceSchema.value.length) {
+      throw new SluiceError(
+        'INTERNAL_ASSERTION',
+        `selectKey ${step.id}: the output has ${step.schema.value.length} value columns; expected ${sourceSchema.value.length} (the source's) or ${sourceSchema.value.length + sourceSchema.key.length} (with the old key)`,
+      );
+    }
+    const state = input(step.source, context);
+    state.open.operators.push(new SelectKeyOperator(step.keyExpressions, step.schema.key.length, appendOldKey, context.operators.compile, context.operators.log(step.id)));
+    if (!step.repartition) return state;
+    // Write to the repartition topic, and start a new pipeline reading it back.
+    const formats = step.internalFormats ?? DEFAULT_INTERNAL_FORMATS;
+    const topic = internalTopicName(context.serviceId, context.queryId, step.id, 'repartition');
+    const partitions = state.open.source.partitions;
+    const writer = new SinkOperator({
+      log: context.log,
+      topic,
+      partitions,
+      keySerde: serde(context, topic, 'key', formats.key, step.schema.key),
+      valueSerde: serde(context, topic, 'value', formats.value, step.schema.value),
+      windowed: null,
+      timestamp: null,
+      limits: context.limits,
+      processingLog: context.operators.log(step.id),
+    });
+    const closed = close(state, writer, { sinkTopic: null, output: null });
+    const decoder = new SourceOperator({
+      topic,
+      keySerde: serde(context, topic, 'key', formats.key, step.schema.key),
+      valueSerde: serde(context, topic, 'value', formats.value, step.schema.value),
+      keyColumnCount: step.schema.key.length,
+      valueColumnCount: step.schema.value.length,
+      headerColumns: [],
+      table: false,
+      window: null,
+      timestamp: null,
+      failOnInvalidTimestamp: false,
+      log: context.operators.log(step.id),
+    });
+    return {
+      closed: closed.closed,
+      internalTopics: [...closed.internalTopics, { name: topic, partitions }],
+      open: { source: { topic, partitions, decoder, internal: true }, operators: [], table: false },
+      sinkTopic: null,
+      output: null,
+    };
+  },
+  'groupBy@1': notYet('GROUP BY'),
+  'aggregate@1': notYet('Aggregation'),
+  'suppress@1': notYet('EMIT FINAL'),
+  'streamStreamJoin@1': notYet('A stream-stream join'),
+  'streamTableJoin@1': notYet('A stream-table join'),
+  'tableTableJoin@1': notYet('A table-table join'),
+  'foreignKeyJoin@1': notYet('A foreign-key join'),
+  'streamSink@1': sinkBuilder,
+  'tableSink@1': sinkBuilder,
+  'pushSink@1': (step, context) => {
+    const state = input(step.source, context);
+    const queue = new PushQueue(context.pushQueueRows, step.limit);
+    return close(state, new PushSinkOperator(queue), { sinkTopic: null, output: queue });
+  },
+};
+
+function named(e: { name: string; expression: Expr }): { name: string; expression: Expr } {
+  return { name: e.name, expression: e.expression };
+}
+
+function buildStep(step: Step, context: BuildContext): BuildState {
+  const builder = builders[step.kind] as StepBuilder<StepKind> | undefined;
+  if (builder === undefined) {
+    throw new SluiceError('SQL_UNSUPPORTED', `Unknown step kind ${JSON.stringify(step.kind)}`, { found: String(step.kind) });
+  }
+  return builder(step, context);
+}
+
+/** Builds the pipelines of a plan whose root is a sink (streamSink, tableSink or pushSink). */
+export function buildQuery(root: Step, context: BuildContext): BuiltQuery {
+  const state = buildStep(root, context);
+  if (state.open !== null) {
+    throw new SluiceError('INTERNAL_ASSERTION', `the plan's root step ${root.id} (${root.kind}) is not a sink`, {
+      expected: 'streamSink@1, tableSink@1 or pushSink@1',
+      found: root.kind,
+    });
+  }
+  return { pipelines: state.closed, internalTopics: state.internalTopics, sinkTopic: state.sinkTopic, output: state.output };
+}

@@ -1,0 +1,34 @@
+/**
+ * engine/runtime — runs physical plans. A plan is cut into pipelines at repartition topics; each
+ * pipeline gets one task per partition of the topic it reads. A task reads a bounded batch from
+ * storage/log, decodes it, runs the operators (engine/operators) and appends the output (one batch
+ * per partition), then commits its position periodically to the query's consumer group. Live
+ * mode loops on `log.waitForData`; deterministic mode runs only inside `drain()`, for the test
+ * runner. Per-record failures go to the processing log and the query keeps running; failures
+ * that must stop a query put it in ERROR with the error in `errors()`.
+ */
+export { QueryRuntime } from './runtime.js';
+export type { QueryRuntimeOptions, StopOptions } from './runtime.js';
+export { RunningQuery, Task } from './query.js';
+export type { QueryState, QueryStatus, TaskStatus, OffsetReset } from './query.js';
+export { buildQuery } from './builder.js';
+export type { BuildContext, BuiltQuery, Pipeline, PipelineSource } from './builder.js';
+export { formatsSerdeFactory } from './serdes.js';
+export { TopicProcessingLogSink, processingLogTopicName } from './processing-log-topic.js';
+export type { TopicProcessingLogOptions } from './processing-log-topic.js';
+export {
+  EngineRecord,
+  MemoryProcessingLogSink,
+  PushQueue,
+  makeRecord,
+} from '../operators/index.js';
+export type {
+  ProcessingLogEntry,
+  ProcessingLogSink,
+  PushRow,
+  QueryError,
+  SerdeFactory,
+  RowSerde,
+  TableFunction,
+  TableFunctionLookup,
+} from '../operators/index.js';

@@ -1,0 +1,451 @@
+/**
+ * A running query: its tasks (one per partition of each pipeline's topic), its life cycle
+ * (RUNNING, PAUSED, ERROR, TERMINATED), its committed input offsets and its errors.
+ *
+ * A task's unit of work is `pollOnce()`: read one bounded batch from the log at its position
+ * (limits.taskReadBytesMax), decode, run the operators, write the terminal's output (awaited), and
+ * only then advance the position. Both modes call it:
+ * - live: each task loops, waiting with `log.waitForData` when it is caught up (never spinning),
+ *   pausing while the push queue is full or the query is paused, yielding to the event loop
+ *   between batches;
+ * - deterministic: the runtime's `drain()` calls it for every task with unread input until no
+ *   task has any, so one input record flows through every query (and the queries reading their
+ *   outputs) before the next one is produced.
+ *
+ * Offsets: a persistent query commits its tasks' positions to the consumer group
+ * `_confluent-ksql-<serviceId>query_<queryId>` periodically, on pause and on stop (at least
+ * once: a position is committed only after the output it produced was appended). On start a task
+ * resumes from the committed offset, else from `auto.offset.reset` (earliest or latest; a
+ * repartition topic always from the earliest). Push queries commit nothing.
+ */
+import { SluiceError, isSluiceError, type Clock, type Limits } from '../../common/index.js';
+import type { Log } from '../../storage/log/index.js';
+import type { EngineRecord, PushQueue, QueryError, QueryProcessingLog } from '../operators/index.js';
+import type { QueryPlan } from '../steps/index.js';
+import type { BuiltQuery, Pipeline } from './builder.js';
+
+export type QueryState = 'RUNNING' | 'PAUSED' | 'ERROR' | 'TERMINATED';
+export type OffsetReset = 'earliest' | 'latest';
+
+export interface TaskStatus {
+  pipeline: number;
+  topic: string;
+  partition: number;
+  /** Next offset the task will read. */
+  position: number;
+  highWatermark: number;
+  recordsIn: number;
+  recordsOut: number;
+}
+
+export interface QueryStatus {
+  queryId: string;
+  state: QueryState;
+  /** The consumer group (null for push queries). */
+  consumerGroupId: string | null;
+  sourceTopics: string[];
+  sinkTopic: string | null;
+  tasks: TaskStatus[];
+  recordsIn: number;
+  recordsOut: number;
+  /** Processing errors since the start (the last few are in `errors()`). */
+  errorCount: number;
+}
+
+export interface RunningQueryOptions {
+  plan: QueryPlan;
+  built: BuiltQuery;
+  log: Log;
+  clock: Clock;
+  limits: Limits;
+  processingLog: QueryProcessingLog;
+  /** null: a transient (push) query, nothing committed. */
+  consumerGroupId: string | null;
+  offsetReset: OffsetReset;
+  mode: 'live' | 'deterministic';
+  commitIntervalMs: number;
+  /** How long a caught-up task waits for data before looking around (commits, state). */
+  pollWaitMs: number;
+  /** Called once when the query has stopped (TERMINATED or ERROR). */
+  onStopped?: (query: RunningQuery) => void;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export class Task {
+  position = 0;
+  recordsIn = 0;
+  recordsOut = 0;
+  private waitAbort: AbortController | null = null;
+  loop: Promise<void> | null = null;
+
+  constructor(
+    readonly query: RunningQuery,
+    readonly pipeline: Pipeline,
+    readonly partition: number,
+  ) {}
+
+  get topic(): string {
+    return this.pipeline.source.topic;
+  }
+
+  /** True when the log holds records past the task's position. */
+  hasUnread(): boolean {
+    return this.query.log.offsets(this.topic, this.partition).highWatermark > this.position;
+  }
+
+  isBlocked(): boolean {
+    return this.pipeline.terminal.isBlocked?.() === true;
+  }
+
+  isDone(): boolean {
+    return this.pipeline.terminal.isDone?.() === true;
+  }
+
+  /**
+   * Reads one bounded batch at the position and runs it through the pipeline. Resolves false when
+   * there was nothing to read. Throws on a failure that must stop the query.
+   */
+  async pollOnce(): Promise<boolean> {
+    const { log, limits } = this.query;
+    let read;
+    try {
+      read = await log.read(this.topic, this.partition, this.position, limits.taskReadBytesMax);
+    } catch (error) {
+      if (isSluiceError(error, 'LOG_OFFSET_OUT_OF_RANGE')) {
+        this.position = this.query.resetPosition(this.pipeline, this.partition);
+        return true;
+      }
+      throw error;
+    }
+    if (read.batches.length === 0) {
+      if (this.position < read.logStartOffset) {
+        this.position = read.logStartOffset;
+        return true;
+      }
+      return false;
+    }
+    const { decoder } = this.pipeline.source;
+    const decoded = decoder.decode(read.batches, this.position);
+    if (decoded.nextOffset <= this.position) {
+      throw new SluiceError('INTERNAL_ASSERTION', `a read of ${this.topic}-${this.partition} at ${this.position} did not advance`, {
+        topic: this.topic,
+        partition: this.partition,
+        offset: this.position,
+      });
+    }
+    const prepared = decoder.prepare(decoded.records);
+    if (prepared !== undefined) await prepared;
+    let records: EngineRecord[] = [];
+    decoder.convert(decoded.records, this.partition, records);
+    for (const operator of this.pipeline.operators) {
+      if (records.length === 0) break;
+      records = operator.process(records);
+    }
+    if (records.length > 0) await this.pipeline.terminal.write(records);
+    this.recordsIn += decoded.records.length;
+    this.recordsOut += records.length;
+    this.position = decoded.nextOffset;
+    return true;
+  }
+
+  /** The live loop. */
+  async run(): Promise<void> {
+    const query = this.query;
+    const terminal = this.pipeline.terminal;
+    while (!query.stopping) {
+      if (query.state === 'PAUSED') {
+        await query.whenResumed();
+        continue;
+      }
+      if (this.isDone()) {
+        query.requestStop();
+        break;
+      }
+      if (this.isBlocked()) {
+        await Promise.race([terminal.whenUnblocked?.() ?? Promise.resolve(), query.whenStopping()]);
+        continue;
+      }
+      let progressed: boolean;
+      try {
+        progressed = await this.pollOnce();
+      } catch (error) {
+        query.fail(error);
+        break;
+      }
+      if (this.isDone()) {
+        query.requestStop();
+        break;
+      }
+      if (progressed) {
+        await yieldToEventLoop();
+        continue;
+      }
+      const abort = new AbortController();
+      this.waitAbort = abort;
+      try {
+        if (!query.stopping && query.state === 'RUNNING') {
+          await query.log.waitForData(this.topic, this.partition, this.position, query.pollWaitMs, abort.signal);
+        }
+      } catch (error) {
+        query.fail(error);
+        break;
+      } finally {
+        this.waitAbort = null;
+      }
+    }
+  }
+
+  /** Interrupts a wait for data (pause, stop). */
+  wake(): void {
+    this.waitAbort?.abort();
+  }
+
+  status(): TaskStatus {
+    let highWatermark = -1;
+    try {
+      highWatermark = this.query.log.offsets(this.topic, this.partition).highWatermark;
+    } catch {
+      // the topic was deleted under us
+    }
+    return {
+      pipeline: this.pipeline.index,
+      topic: this.topic,
+      partition: this.partition,
+      position: this.position,
+      highWatermark,
+      recordsIn: this.recordsIn,
+      recordsOut: this.recordsOut,
+    };
+  }
+}
+
+export class RunningQuery {
+  readonly queryId: string;
+  readonly plan: QueryPlan;
+  readonly consumerGroupId: string | null;
+  /** The push query's rows (null for persistent queries). */
+  readonly output: PushQueue | null;
+  readonly sinkTopic: string | null;
+  readonly tasks: Task[] = [];
+  readonly log: Log;
+  readonly limits: Limits;
+  readonly pollWaitMs: number;
+  readonly processingLog: QueryProcessingLog;
+  readonly internalTopics: readonly string[];
+  private stateValue: QueryState = 'RUNNING';
+  private stopRequested = false;
+  private readonly clock: Clock;
+  private readonly mode: 'live' | 'deterministic';
+  private readonly offsetReset: OffsetReset;
+  private readonly commitIntervalMs: number;
+  private readonly lastCommitted = new Map<string, number>();
+  private commitChain: Promise<void> = Promise.resolve();
+  private commitTimer: { cancel(): void } | null = null;
+  /** One promise per pause, shared by the waiting tasks (no waiter list to grow). */
+  private resumed: { promise: Promise<void>; resolve: () => void } | null = null;
+  private readonly stoppingSignal: { promise: Promise<void>; resolve: () => void };
+  private stoppedPromise: Promise<void> | null = null;
+  private readonly onStopped: ((query: RunningQuery) => void) | undefined;
+
+  constructor(options: RunningQueryOptions) {
+    this.queryId = options.plan.queryId;
+    this.plan = options.plan;
+    this.consumerGroupId = options.consumerGroupId;
+    this.output = options.built.output;
+    this.sinkTopic = options.built.sinkTopic;
+    this.log = options.log;
+    this.clock = options.clock;
+    this.limits = options.limits;
+    this.processingLog = options.processingLog;
+    this.mode = options.mode;
+    this.offsetReset = options.offsetReset;
+    this.commitIntervalMs = options.commitIntervalMs;
+    this.pollWaitMs = options.pollWaitMs;
+    this.onStopped = options.onStopped;
+    this.internalTopics = options.built.internalTopics.map((t) => t.name);
+    let resolveStopping = (): void => undefined;
+    this.stoppingSignal = { promise: new Promise<void>((resolve) => (resolveStopping = resolve)), resolve: () => resolveStopping() };
+    for (const pipeline of options.built.pipelines) {
+      for (let partition = 0; partition < pipeline.source.partitions; partition++) this.tasks.push(new Task(this, pipeline, partition));
+    }
+  }
+
+  get state(): QueryState {
+    return this.stateValue;
+  }
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
+
+  /** Sets every task's start position: committed offset, else auto.offset.reset. */
+  initializePositions(): void {
+    const committed = new Map<string, number>();
+    if (this.consumerGroupId !== null) {
+      for (const c of this.log.fetchOffsets(this.consumerGroupId)) committed.set(`${c.topic}\u0000${c.partition}`, c.offset);
+    }
+    for (const task of this.tasks) {
+      const key = `${task.topic}\u0000${task.partition}`;
+      const offset = committed.get(key);
+      task.position = offset !== undefined ? offset : this.resetPosition(task.pipeline, task.partition);
+      if (offset !== undefined) this.lastCommitted.set(key, offset);
+    }
+  }
+
+  /** Where a task with no valid position starts. */
+  resetPosition(pipeline: Pipeline, partition: number): number {
+    const offsets = this.log.offsets(pipeline.source.topic, partition);
+    return pipeline.source.internal || this.offsetReset === 'earliest' ? offsets.logStartOffset : offsets.highWatermark;
+  }
+
+  /** Live mode: starts the task loops and the commit timer. */
+  startLoops(): void {
+    if (this.mode !== 'live') return;
+    for (const task of this.tasks) task.loop = task.run();
+    this.scheduleCommit();
+  }
+
+  private scheduleCommit(): void {
+    if (this.consumerGroupId === null || this.mode !== 'live' || this.stopRequested) return;
+    this.commitTimer = this.clock.setTimer(this.commitIntervalMs, () => {
+      this.commitTimer = null;
+      this.commit()
+        .catch((error: unknown) => this.fail(error))
+        .finally(() => this.scheduleCommit());
+    });
+  }
+
+  /** Commits the positions that changed since the last commit. */
+  commit(): Promise<void> {
+    const next = this.commitChain.then(async () => {
+      if (this.consumerGroupId === null) return;
+      const offsets: Array<{ topic: string; partition: number; offset: number; metadata: string | null }> = [];
+      for (const task of this.tasks) {
+        const key = `${task.topic}\u0000${task.partition}`;
+        if (this.lastCommitted.get(key) !== task.position) offsets.push({ topic: task.topic, partition: task.partition, offset: task.position, metadata: null });
+      }
+      if (offsets.length === 0) return;
+      await this.log.commitOffsets(this.consumerGroupId, offsets);
+      for (const o of offsets) this.lastCommitted.set(`${o.topic}\u0000${o.partition}`, o.offset);
+    });
+    this.commitChain = next.catch(() => undefined);
+    return next;
+  }
+
+  pause(): void {
+    if (this.stateValue !== 'RUNNING') return;
+    this.stateValue = 'PAUSED';
+    let resolve = (): void => undefined;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.resumed = { promise, resolve: () => resolve() };
+    for (const task of this.tasks) task.wake();
+    void this.commit().catch(() => undefined);
+  }
+
+  resume(): void {
+    if (this.stateValue !== 'PAUSED') return;
+    this.stateValue = 'RUNNING';
+    this.releasePause();
+  }
+
+  private releasePause(): void {
+    const resumed = this.resumed;
+    this.resumed = null;
+    resumed?.resolve();
+  }
+
+  whenResumed(): Promise<void> {
+    if (this.stateValue !== 'PAUSED' || this.stopRequested || this.resumed === null) return Promise.resolve();
+    return this.resumed.promise;
+  }
+
+  whenStopping(): Promise<void> {
+    return this.stoppingSignal.promise;
+  }
+
+  /** Asks the tasks to stop; `stop()` waits for them. */
+  requestStop(): void {
+    if (this.stopRequested) return;
+    this.stopRequested = true;
+    this.commitTimer?.cancel();
+    this.commitTimer = null;
+    for (const task of this.tasks) task.wake();
+    this.releasePause();
+    this.stoppingSignal.resolve();
+    void this.stopped();
+  }
+
+  /** Stops the query: tasks finish their current batch, positions are committed. */
+  stop(): Promise<void> {
+    this.requestStop();
+    return this.stopped();
+  }
+
+  private stopped(): Promise<void> {
+    if (this.stoppedPromise === null) {
+      this.stoppedPromise = (async () => {
+        await Promise.all(this.tasks.map((t) => t.loop ?? Promise.resolve()));
+        try {
+          await this.commit();
+        } catch {
+          // the log may be closing; the next start re-reads from the last commit
+        }
+        if (this.stateValue !== 'ERROR') this.stateValue = 'TERMINATED';
+        if (this.output !== null) {
+          const error = this.stateValue === 'ERROR' ? this.processingLog.errors.list().at(-1) : undefined;
+          if (error !== undefined) this.output.fail(new SluiceError('ENGINE_STATE', error.errorMessage));
+          else this.output.complete();
+        }
+        this.onStopped?.(this);
+      })();
+    }
+    return this.stoppedPromise;
+  }
+
+  /** A failure that stops the query: state ERROR, the error listed in `errors()`. */
+  fail(error: unknown): void {
+    if (this.stateValue === 'ERROR' || this.stateValue === 'TERMINATED') return;
+    const message = error instanceof Error ? error.message : String(error);
+    const causes: string[] = [];
+    let cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
+    while (cause !== undefined && cause !== null && causes.length < 10) {
+      causes.push(cause instanceof Error ? cause.message : String(cause));
+      cause = cause instanceof Error ? (cause as { cause?: unknown }).cause : undefined;
+    }
+    const system = isSluiceError(error) && (error.code.startsWith('LOG_') || error.code.startsWith('FS_'));
+    this.processingLog.errors.add({
+      timestampMs: this.clock.nowMs(),
+      errorMessage: [message, ...causes.map((c) => `Caused by: ${c}`)].join('\n'),
+      type: system ? 'SYSTEM' : isSluiceError(error) ? 'USER' : 'UNKNOWN',
+    });
+    this.stateValue = 'ERROR';
+    this.requestStop();
+  }
+
+  /** The last errors, oldest first (SHOW QUERIES EXTENDED `queryErrors`). */
+  errors(): readonly QueryError[] {
+    return this.processingLog.errors.list();
+  }
+
+  status(): QueryStatus {
+    const tasks = this.tasks.map((t) => t.status());
+    return {
+      queryId: this.queryId,
+      state: this.stateValue,
+      consumerGroupId: this.consumerGroupId,
+      sourceTopics: this.plan.sourceTopics,
+      sinkTopic: this.sinkTopic,
+      tasks,
+      recordsIn: tasks.filter((t) => t.pipeline === 0).reduce((n, t) => n + t.recordsIn, 0),
+      recordsOut: this.tasks.filter((t) => t.pipeline.index === this.lastPipelineIndex()).reduce((n, t) => n + t.recordsOut, 0),
+      errorCount: this.processingLog.errors.total,
+    };
+  }
+
+  private lastPipelineIndex(): number {
+    return this.tasks.reduce((max, t) => Math.max(max, t.pipeline.index), 0);
+  }
+
+}
