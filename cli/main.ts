@@ -38,7 +38,7 @@ program
   .option('--advertised-kafka-port <port>', 'port given to Kafka clients in Metadata (default: --kafka-port)', portNumber)
   .option('--default-partitions <n>', 'partitions of auto-created topics', positiveInteger, 1)
   .option('--no-auto-create-topics', 'refuse to create topics on Metadata requests')
-  .option('--flush <policy>', "durability: 'every-append', 'os', or a flush interval in ms", 'os')
+  .option('--flush <policy>', "durability: 'every-append' (default: no acknowledged record is lost in a crash), 'os', or a flush interval in ms", 'every-append')
   .action(async (options) => {
     const server = await startServer({
       dataDir: path.resolve(options.dataDir),

@@ -66,11 +66,43 @@ export const catalogue = {
   LOG_OFFSET_METADATA_TOO_LARGE: spec(400, 'user', false, { kafkaErrorCode: 12 /* OFFSET_METADATA_TOO_LARGE */ }),
   LOG_PARTITION_FAILED: spec(500, 'external', false, { kafkaErrorCode: 56 /* KAFKA_STORAGE_ERROR */ }),
 
+  // ---- storage/state ----
+  /** A state key longer than the backend allows (lmdb: 1978 bytes). */
+  STATE_KEY_TOO_LARGE: spec(400, 'user', false, { ksqlErrorCode: 40000 }),
+  /** A state value larger than a changelog record may be. */
+  STATE_VALUE_TOO_LARGE: spec(400, 'user', false, { ksqlErrorCode: 40000 }),
+  /** The state environment was closed (or is being closed). */
+  STATE_CLOSED: spec(503, 'external', true, { ksqlErrorCode: 50303 }),
+  /** Another open environment already owns this state directory. */
+  STATE_IN_USE: spec(409, 'internal', false, { ksqlErrorCode: 50000 }),
+  /** Stored state, metadata or a changelog record is not what this version wrote. */
+  STATE_CORRUPT: spec(500, 'internal', false, { ksqlErrorCode: 50000 }),
+  /** The storage engine (lmdb) failed: disk full, map full, I/O. */
+  STATE_IO: spec(500, 'external', true, { ksqlErrorCode: 50000 }),
+
   // ---- server/kafka ----
   KAFKA_UNSUPPORTED_VERSION: spec(400, 'user', false, { kafkaErrorCode: 35 }),
   KAFKA_FRAME_INVALID: spec(400, 'user', false, { kafkaErrorCode: 2 }),
   KAFKA_FRAME_TOO_LARGE: spec(413, 'user', false, { kafkaErrorCode: 10 }),
   KAFKA_TOO_MANY_CONNECTIONS: spec(503, 'external', true),
+
+  // ---- server/http, server/ws ----
+  /** The request body is not the JSON the endpoint expects (or a required field is missing). */
+  SERVER_BAD_REQUEST: spec(400, 'user', false, { ksqlErrorCode: 40000 }),
+  /** The request body is larger than `httpBodyBytesMax`. */
+  SERVER_BODY_TOO_LARGE: spec(413, 'user', false, { ksqlErrorCode: 41300 }),
+  /** An HTTP/2-only endpoint (`/inserts-stream`) reached over HTTP/1.1. */
+  SERVER_HTTP2_REQUIRED: spec(400, 'user', false, { ksqlErrorCode: 40004 }),
+  /** `/close-query` (or a WebSocket unsubscribe) named a query that is not running. */
+  SERVER_QUERY_NOT_FOUND: spec(400, 'user', false, { ksqlErrorCode: 40000 }),
+  /** `/status/{type}/{entity}/{action}` for a command never run. */
+  SERVER_COMMAND_NOT_FOUND: spec(404, 'user', false, { ksqlErrorCode: 40400 }),
+  /** A push-query subscriber read nothing for too long while its rows piled up: it was cut off. */
+  SERVER_SLOW_CONSUMER: spec(429, 'external', true, { ksqlErrorCode: 42900 }),
+  /** A WebSocket message that is not part of the protocol (bad JSON, unknown op, duplicate id). */
+  SERVER_WS_PROTOCOL: spec(400, 'user', false, { ksqlErrorCode: 40000 }),
+  /** `/inserts-stream`: a row the target cannot take. */
+  SERVER_INSERT_INVALID: spec(400, 'user', false, { ksqlErrorCode: 40000 }),
 
   // ---- queries (parse / analyze / plan / catalog / commands) ----
   SQL_SYNTAX: spec(400, 'user', false, { ksqlErrorCode: 40001 }),
