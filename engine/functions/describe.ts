@@ -4,6 +4,8 @@
  */
 import type { ScalarFunction } from './types.js';
 import type { FunctionKind, FunctionRegistry } from './registry.js';
+import { describeAggregate } from './aggregate/describe.js';
+import { describeTableFunction } from './table/index.js';
 import { formatParamType } from './param-types.js';
 
 export interface FunctionArgumentInfo {
@@ -64,10 +66,18 @@ export function describeScalar(fn: ScalarFunction): FunctionDescription {
 
 /** DESCRIBE FUNCTION: throws ksqlDB's `Can't find any functions with the name 'x'` when unknown. */
 export function describeFunction(registry: FunctionRegistry, name: string): FunctionDescription {
+  const aggregate = registry.getAggregate(name);
+  if (aggregate) return describeAggregate(aggregate);
+  const table = registry.getTable(name);
+  if (table) return describeTableFunction(table);
   return describeScalar(registry.requireScalar(name));
 }
 
 /** SHOW FUNCTIONS: every function with its kind and category, by name. */
 export function listFunctions(registry: FunctionRegistry): FunctionSummary[] {
-  return registry.listScalars().map((fn) => ({ name: fn.name.toUpperCase(), type: 'SCALAR' as const, category: fn.category }));
+  return [
+    ...registry.listScalars().map((fn) => ({ name: fn.name.toUpperCase(), type: 'SCALAR' as const, category: fn.category })),
+    ...registry.listAggregates().map((fn) => ({ name: fn.name.toUpperCase(), type: 'AGGREGATE' as const, category: fn.category })),
+    ...registry.listTables().map((fn) => ({ name: fn.name.toUpperCase(), type: 'TABLE' as const, category: fn.category })),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -1,8 +1,7 @@
 /**
  * engine/functions — ksqlDB's built-in functions and the registry that resolves calls to them.
  *
- * - registry:  FunctionRegistry (case-insensitive names; scalar functions now, aggregate and
- *              table functions later) and overload resolution exactly as ksqlDB's UdfIndex does it:
+ * - registry:  FunctionRegistry (case-insensitive names; scalar, aggregate and table functions) and overload resolution exactly as ksqlDB's UdfIndex does it:
  *              exact matches, then implicit widening (INT → BIGINT → DECIMAL → DOUBLE, STRING →
  *              DATE/TIME/TIMESTAMP/BYTES), generics bound consistently, variadics, NULL literals
  *              matching anything, lambdas typed from the bound generics; ksqlDB's error wording.
@@ -31,6 +30,8 @@ import { jsonFunctions } from './scalar/json.js';
 import { urlFunctions } from './scalar/url.js';
 import { conversionFunctions } from './scalar/conversions.js';
 import { registerDatetimeFunctions } from './scalar/datetime/index.js';
+import { registerAggregateFunctions } from './aggregate/index.js';
+import { registerTableFunctions } from './table/index.js';
 import type { ScalarFunction } from './types.js';
 
 export { FunctionRegistry, resolveCall, invokeResolved, parameterFor, formatSignature } from './registry.js';
@@ -63,10 +64,15 @@ export const builtinScalarFunctions: readonly ScalarFunction[] = [
   ...conversionFunctions,
 ];
 
-/** A registry holding all of ksqlDB's built-in scalar functions. */
+/** A registry holding all of ksqlDB's built-in scalar, aggregate and table functions. */
 export function createFunctionRegistry(): FunctionRegistry {
   const registry = new FunctionRegistry();
   for (const fn of builtinScalarFunctions) registry.registerScalar(fn);
   registerDatetimeFunctions(registry);
+  registerAggregateFunctions(registry);
+  registerTableFunctions(registry);
   return registry;
 }
+
+export * from './aggregate/index.js';
+export * from './table/index.js';

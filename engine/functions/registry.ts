@@ -42,6 +42,9 @@ import {
 } from './param-types.js';
 
 /** A lambda argument before its body is typed: only its parameter count is known. */
+import type { AggregateFunction } from './aggregate/types.js';
+import type { TableFunction } from './table/types.js';
+
 export interface LambdaArgument {
   readonly kind: 'LAMBDA';
   readonly parameterCount: number;
@@ -226,6 +229,8 @@ function selectOverload(fn: ScalarFunction, args: readonly ArgumentShape[]): Sca
 
 export class FunctionRegistry {
   private readonly scalars = new Map<string, ScalarFunction>();
+  private readonly aggregates = new Map<string, AggregateFunction>();
+  private readonly tables = new Map<string, TableFunction>();
   /** Every registered name (upper case) and the kind of function it names. */
   private readonly kinds = new Map<string, FunctionKind>();
 
@@ -287,6 +292,40 @@ export class FunctionRegistry {
       });
     }
     return fn;
+  }
+
+  /** Adds an aggregate function (UDAF). Its name must be new. */
+  registerAggregate(fn: AggregateFunction): void {
+    this.aggregates.set(this.claimName(fn.name, 'AGGREGATE'), fn);
+  }
+
+  /** Adds a table function (UDTF). Its name must be new. */
+  registerTable(fn: TableFunction): void {
+    this.tables.set(this.claimName(fn.name, 'TABLE'), fn);
+  }
+
+  isAggregate(name: string): boolean {
+    return this.aggregates.has(name.toUpperCase());
+  }
+
+  getAggregate(name: string): AggregateFunction | undefined {
+    return this.aggregates.get(name.toUpperCase());
+  }
+
+  isTable(name: string): boolean {
+    return this.tables.has(name.toUpperCase());
+  }
+
+  getTable(name: string): TableFunction | undefined {
+    return this.tables.get(name.toUpperCase());
+  }
+
+  listAggregates(): AggregateFunction[] {
+    return [...this.aggregates.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  listTables(): TableFunction[] {
+    return [...this.tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** All scalar functions, by name. */
