@@ -80,6 +80,46 @@ export const catalogue = {
   /** The storage engine (lmdb) failed: disk full, map full, I/O. */
   STATE_IO: spec(500, 'external', true, { ksqlErrorCode: 50000 }),
 
+  // ---- registry ----
+  // For the schema-registry REST API, `ksqlErrorCode` carries Confluent's `error_code` (40401...),
+  // which real registry clients read next to the HTTP status.
+  /** `Subject 'x' not found.` (also a reference to a missing subject). */
+  REGISTRY_SUBJECT_NOT_FOUND: spec(404, 'user', false, { ksqlErrorCode: 40401 }),
+  /** `Version 7 not found.` */
+  REGISTRY_VERSION_NOT_FOUND: spec(404, 'user', false, { ksqlErrorCode: 40402 }),
+  /** No schema with that id, or (lookup) the schema is not registered under the subject. */
+  REGISTRY_SCHEMA_NOT_FOUND: spec(404, 'user', false, { ksqlErrorCode: 40403 }),
+  /** A soft delete of a subject whose versions are all soft-deleted already. */
+  REGISTRY_SUBJECT_SOFT_DELETED: spec(404, 'user', false, { ksqlErrorCode: 40404 }),
+  /** A permanent delete of a subject that was not soft-deleted first. */
+  REGISTRY_SUBJECT_NOT_SOFT_DELETED: spec(404, 'user', false, { ksqlErrorCode: 40405 }),
+  /** A soft delete of a version that is soft-deleted already. */
+  REGISTRY_VERSION_SOFT_DELETED: spec(404, 'user', false, { ksqlErrorCode: 40406 }),
+  /** A permanent delete of a version that was not soft-deleted first. */
+  REGISTRY_VERSION_NOT_SOFT_DELETED: spec(404, 'user', false, { ksqlErrorCode: 40407 }),
+  /** `GET /config/{subject}` for a subject without its own compatibility level. */
+  REGISTRY_SUBJECT_COMPATIBILITY_NOT_CONFIGURED: spec(404, 'user', false, { ksqlErrorCode: 40408 }),
+  /** `GET /mode/{subject}` for a subject without its own mode. */
+  REGISTRY_SUBJECT_MODE_NOT_CONFIGURED: spec(404, 'user', false, { ksqlErrorCode: 40409 }),
+  /** The schema breaks the subject's compatibility level (Confluent <= 7.x answers error_code 409). */
+  REGISTRY_INCOMPATIBLE_SCHEMA: spec(409, 'user', false, { ksqlErrorCode: 409 }),
+  /** Unparseable schema, unknown schemaType, unresolvable reference inside the schema. */
+  REGISTRY_INVALID_SCHEMA: spec(422, 'user', false, { ksqlErrorCode: 42201 }),
+  /** A version that is neither 1..2^31-1 nor `latest` / `-1`. */
+  REGISTRY_INVALID_VERSION: spec(422, 'user', false, { ksqlErrorCode: 42202 }),
+  REGISTRY_INVALID_COMPATIBILITY_LEVEL: spec(422, 'user', false, { ksqlErrorCode: 42203 }),
+  REGISTRY_INVALID_MODE: spec(422, 'user', false, { ksqlErrorCode: 42204 }),
+  /** A write refused by the mode (READONLY), or an IMPORT that would overwrite another schema. */
+  REGISTRY_OPERATION_NOT_PERMITTED: spec(422, 'user', false, { ksqlErrorCode: 42205 }),
+  /** Deleting a version another schema still references. */
+  REGISTRY_REFERENCE_EXISTS: spec(422, 'user', false, { ksqlErrorCode: 42206 }),
+  /** A subject name the registry does not accept (empty, too long, control characters). */
+  REGISTRY_INVALID_SUBJECT: spec(422, 'user', false, { ksqlErrorCode: 42208 }),
+  /** The request body is not the JSON object the endpoint expects. */
+  REGISTRY_BAD_REQUEST: spec(400, 'user', false, { ksqlErrorCode: 400 }),
+  /** Reading or writing the `_schemas` topic failed, or it holds a record this version cannot read. */
+  REGISTRY_STORE_ERROR: spec(500, 'external', true, { ksqlErrorCode: 50001 }),
+
   // ---- server/kafka ----
   KAFKA_UNSUPPORTED_VERSION: spec(400, 'user', false, { kafkaErrorCode: 35 }),
   KAFKA_FRAME_INVALID: spec(400, 'user', false, { kafkaErrorCode: 2 }),

@@ -73,9 +73,11 @@ describe('registration', () => {
   });
 
   it('uses no name a scalar function already has', () => {
-    const scalars = createFunctionRegistry();
+    const registry = createFunctionRegistry();
     const names = [...builtinAggregateFunctions, ...testAggregateFunctions, ...builtinTableFunctions, ...testTableFunctions].map((f) => f.name);
-    expect(names.filter((n) => scalars.isPresent(n))).toEqual([]);
+    expect(names.filter((n) => registry.isScalar(n))).toEqual([]);
+    expect(builtinAggregateFunctions.every((f) => registry.isAggregate(f.name))).toBe(true);
+    expect(builtinTableFunctions.every((f) => registry.isTable(f.name))).toBe(true);
     expect(new Set(names).size).toBe(names.length);
   });
 
