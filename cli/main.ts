@@ -8,6 +8,7 @@ import path from 'node:path';
 import { startServer } from '../server/index.js';
 import { registerKafkaTools } from './tools/index.js';
 import { registerTestCommand } from './commands-test.js';
+import { registerShellCommand } from './shell/index.js';
 
 function portNumber(text: string): number {
   const port = Number(text);
@@ -67,6 +68,7 @@ program
 
 registerKafkaTools(program);
 registerTestCommand(program);
+registerShellCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
