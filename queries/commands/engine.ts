@@ -1,0 +1,782 @@
+/**
+ * The statement executor behind the QueryEngine facade.
+ *
+ * `execute(text)` parses the whole text (a syntax error anywhere fails it before anything runs),
+ * then runs each statement in order: variables substituted (DEFINE / UNDEFINE per session),
+ * analyzed against the current catalog snapshot, planned, checked by applying the resulting
+ * command to a copy of the catalog (the sandbox), recorded in the command log, then applied:
+ * catalog swap, topics created or deleted, queries started or stopped. The first failing
+ * statement throws a SluiceError whose details carry `statementText`, `statementIndex` and the
+ * `results` of the statements before it (those stay applied), as ksqlDB does.
+ *
+ * On start over an existing log the stored commands are replayed in order (never re-planned),
+ * then every persistent query left in the catalog is started from its stored plan.
+ */
+import { SluiceError, defaultLimits, systemClock, type Clock, type Limits } from '../../common/index.js';
+import { createFunctionRegistry, describeFunction, listFunctions, type FunctionContext, type FunctionRegistry } from '../../engine/functions/index.js';
+import { QueryRuntime, formatsSerdeFactory, type QueryRuntimeOptions, type RunningQuery } from '../../engine/runtime/index.js';
+import { partitionForKey } from '../../engine/operators/index.js';
+import { encodeRecordBatch, type Log } from '../../storage/log/index.js';
+import { LogicalSchema } from '../../engine/types/index.js';
+import {
+  analyzeAlterSource,
+  analyzeCreateSource,
+  analyzeCreateType,
+  analyzeDropSource,
+  analyzeDropType,
+  analyzeInsertValues,
+  analyzePersistentQuery,
+  analyzeQuery,
+  type AnalysisContext,
+  type PersistentQueryAnalysis,
+  type QueryAnalysis,
+} from '../analyze/index.js';
+import { Catalog, type DataSource, type PersistentQuery } from '../catalog/index.js';
+import { locate, parseScript, parseStatement, substituteVariables } from './parse-deps.js';
+import type { Statement } from './parse-deps.js';
+import { explainPlan, persistentQueryId, planPersistent, planTransient, transientQueryId } from '../plan/index.js';
+import { PushQueryHandle, pauseQuery, resumeQuery, startPersistentQuery, stopPersistentQuery } from '../lifecycle/index.js';
+import { CommandLog, COMMAND_LOG_VERSION } from './command-log.js';
+import { applyToCatalog, type Command } from './commands.js';
+import { describeSource, queryDescription, runningQueryInfo, schemaInfo, sourceSummary } from './describe.js';
+import type { PropertyInfo, StatementResult } from './results.js';
+
+
+export interface QueryEngineOptions {
+  log: Log;
+  clock?: Clock;
+  limits?: Limits;
+  functions?: FunctionRegistry;
+  /** ksqlDB's `ksql.service.id` (consumer groups and internal topic names). Default `default_`. */
+  serviceId?: string;
+  /** Run the runtime in deterministic mode (tasks run only inside `runtime.drain()`). */
+  deterministic?: boolean;
+  /** Server-level ksqlDB properties. */
+  properties?: Record<string, unknown>;
+  /** Runtime options other than the ones above. */
+  runtime?: Partial<Omit<QueryRuntimeOptions, 'log' | 'functions' | 'clock' | 'limits' | 'serviceId' | 'mode'>>;
+  /** The command log topic. Default `_commands`. */
+  commandTopic?: string;
+}
+
+/** A client session: DEFINE'd variables and SET properties that later statements see. */
+export interface Session {
+  readonly variables: Map<string, string>;
+  readonly properties: Record<string, unknown>;
+}
+
+export interface ExecuteOptions {
+  /** Request-level property overrides (ksqlDB's `streamsProperties`). */
+  properties?: Record<string, unknown>;
+  /** Keeps variables and SET properties across calls; a fresh one per call when absent. */
+  session?: Session;
+  /** Variables to start with (REST `sessionVariables`). */
+  sessionVariables?: Record<string, string>;
+}
+
+export interface PushQueryOptions {
+  properties?: Record<string, unknown>;
+  session?: Session;
+  sessionVariables?: Record<string, string>;
+}
+
+export interface QueryEngine {
+  execute(text: string, options?: ExecuteOptions): Promise<StatementResult[]>;
+  startPushQuery(sql: string, options?: PushQueryOptions): Promise<PushQueryHandle>;
+  createSession(): Session;
+  catalog(): Catalog;
+  readonly runtime: QueryRuntime;
+  readonly functions: FunctionRegistry;
+  readonly log: Log;
+  /** Errors met while replaying the command log on start (query id -> message). */
+  readonly startupErrors: ReadonlyMap<string, string>;
+  close(): Promise<void>;
+}
+
+const QUERY_ENDPOINT_MESSAGE = "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT";
+
+/**
+ * Errors about a place in the statement get ksqlDB's `Line: l, Col: c: ` prefix; `base` is the
+ * offset of the statement in the text its spans refer to.
+ */
+function locatedMessage(error: SluiceError, text: string | undefined, base: number): string {
+  const span = error.details.span as { start: number } | undefined;
+  if (text === undefined || span === undefined || typeof span.start !== 'number' || error.message.startsWith('Line: ')) return error.message;
+  const { line, column } = locate(text, span.start - base);
+  return `Line: ${line}, Col: ${column}: ${error.message}`;
+}
+
+function statementError(
+  error: unknown,
+  statementText: string,
+  statementIndex: number,
+  results: StatementResult[],
+  located?: { text: string; base: number },
+): SluiceError {
+  if (error instanceof SluiceError) {
+    const message = locatedMessage(error, located?.text, located?.base ?? 0);
+    return new SluiceError(error.code, message, { ...error.details, statementText, statementIndex, results }, { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new SluiceError('INTERNAL_ASSERTION', message, { statementText, statementIndex, results }, { cause: error });
+}
+
+function capitalized(kind: 'STREAM' | 'TABLE'): string {
+  return kind === 'STREAM' ? 'Stream' : 'Table';
+}
+
+class Engine implements QueryEngine {
+  readonly runtime: QueryRuntime;
+  readonly functions: FunctionRegistry;
+  readonly log: Log;
+  readonly startupErrors = new Map<string, string>();
+  private current: Catalog = Catalog.empty();
+  private chain: Promise<unknown> = Promise.resolve();
+  private transientCount = 0;
+  private readonly clock: Clock;
+  private readonly serverProperties: Record<string, unknown>;
+  private readonly pushQueries = new Set<PushQueryHandle>();
+  private closed = false;
+
+  constructor(
+    private readonly options: QueryEngineOptions,
+    private readonly commandLog: CommandLog,
+  ) {
+    this.log = options.log;
+    this.clock = options.clock ?? systemClock;
+    this.functions = options.functions ?? createFunctionRegistry();
+    this.serverProperties = { ...(options.properties ?? {}) };
+    this.runtime = new QueryRuntime({
+      serdes: formatsSerdeFactory(),
+      ...(options.runtime ?? {}),
+      log: options.log,
+      functions: this.functions,
+      clock: this.clock,
+      limits: options.limits ?? defaultLimits,
+      serviceId: options.serviceId ?? 'default_',
+      mode: options.deterministic === true ? 'deterministic' : 'live',
+      properties: this.serverProperties,
+    });
+  }
+
+  catalog(): Catalog {
+    return this.current;
+  }
+
+  createSession(): Session {
+    return { variables: new Map(), properties: {} };
+  }
+
+  private serialized<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(run, run);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  // ---- replay ----
+
+  async replay(): Promise<void> {
+    const commands = await this.commandLog.readAll();
+    for (const stored of commands) {
+      const command = stored.command;
+      this.current = applyToCatalog(this.current, command);
+      switch (command.kind) {
+        case 'createSource':
+          if (command.topic !== null && !this.log.hasTopic(command.topic.name) && command.topic.partitions !== null) {
+            await this.log.createTopic(command.topic.name, { partitions: command.topic.partitions });
+          }
+          break;
+        case 'dropSource':
+          break;
+        case 'createQuery':
+          if (command.topic !== null && !this.log.hasTopic(command.topic.name)) {
+            await this.log.createTopic(command.topic.name, { partitions: command.topic.partitions });
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    for (const query of this.current.allQueries()) {
+      try {
+        await startPersistentQuery(this.runtime, query.plan, query.state === 'PAUSED');
+      } catch (error) {
+        this.startupErrors.set(query.id, error instanceof Error ? error.message : String(error));
+      }
+    }
+  }
+
+  // ---- execution ----
+
+  execute(text: string, options: ExecuteOptions = {}): Promise<StatementResult[]> {
+    return this.serialized(() => this.executeNow(text, options));
+  }
+
+  private async executeNow(text: string, options: ExecuteOptions): Promise<StatementResult[]> {
+    if (this.closed) throw new SluiceError('SHUTTING_DOWN', 'The query engine is closed');
+    const session = options.session ?? this.createSession();
+    for (const [k, v] of Object.entries(options.sessionVariables ?? {})) session.variables.set(k, v);
+    const requestProperties = { ...(options.properties ?? {}) };
+    const script = parseScript(text);
+    const results: StatementResult[] = [];
+    for (let index = 0; index < script.length; index++) {
+      const parsed = script[index]!;
+      let statementText = parsed.statementText;
+      let located = { text, base: 0 };
+      try {
+        let statement: Statement = parsed.statement;
+        if (statementText.includes('${')) {
+          statementText = substituteVariables(statementText, session.variables);
+          statement = parseStatement(statementText);
+          located = { text: statementText, base: 0 };
+        } else if (parsed.error !== undefined) {
+          throw parsed.error;
+        }
+        const properties = { ...this.serverProperties, ...session.properties, ...requestProperties };
+        const result = await this.executeStatement(statement, statementText, properties, session, requestProperties);
+        results.push(result);
+      } catch (error) {
+        throw statementError(error, statementText, index, results, located);
+      }
+    }
+    return results;
+  }
+
+  private context(properties: Record<string, unknown>): AnalysisContext {
+    const log = this.log;
+    return {
+      catalog: this.current,
+      functions: this.functions,
+      properties,
+      topics: {
+        describe: (name) => (log.hasTopic(name) ? { partitions: log.describeTopic(name).partitions } : undefined),
+      },
+    };
+  }
+
+  private functionContext(properties: Record<string, unknown>): FunctionContext {
+    const clock = this.clock;
+    return { nowMs: () => clock.nowMs(), properties };
+  }
+
+  /** Validates `command` on a sandbox catalog, logs it, and makes the result current. */
+  private async commit(command: Command, statementText: string): Promise<number> {
+    const next = applyToCatalog(this.current, command);
+    const sequenceNumber = await this.commandLog.append({
+      version: COMMAND_LOG_VERSION,
+      statementText,
+      command,
+      timestampMs: this.clock.nowMs(),
+    });
+    this.current = next;
+    return sequenceNumber;
+  }
+
+  private status(statementText: string, message: string, sequenceNumber: number, queryId?: string): StatementResult {
+    return {
+      kind: 'commandStatus',
+      statementText,
+      commandId: `${sequenceNumber}`,
+      status: 'SUCCESS',
+      message,
+      commandSequenceNumber: sequenceNumber,
+      ...(queryId !== undefined ? { queryId } : {}),
+    };
+  }
+
+  private async executeStatement(
+    statement: Statement,
+    statementText: string,
+    properties: Record<string, unknown>,
+    session: Session,
+    requestProperties: Record<string, unknown>,
+  ): Promise<StatementResult> {
+    const context = this.context(properties);
+    switch (statement.kind) {
+      case 'createStream':
+      case 'createTable': {
+        const analysis = analyzeCreateSource(statement, statementText, context);
+        if (analysis.existing !== undefined && analysis.ifNotExists && !analysis.orReplace) {
+          const kind = analysis.source.kind.toLowerCase();
+          return this.status(
+            statementText,
+            `Cannot add ${kind} \`${analysis.source.name}\`: A ${analysis.existing.kind.toLowerCase()} with the same name already exists.`,
+            this.commandLog.nextSequenceNumber(),
+          );
+        }
+        if (analysis.existing !== undefined && analysis.orReplace) {
+          if (analysis.existing.kind !== analysis.source.kind) {
+            throw new SluiceError(
+              'SQL_ANALYSIS',
+              `Cannot add ${analysis.source.kind.toLowerCase()} '${analysis.source.name}': A ${analysis.existing.kind.toLowerCase()} with the same name already exists`,
+            );
+          }
+        }
+        const topic = analysis.topic;
+        if (topic.create) {
+          await this.log.createTopic(topic.name, { partitions: topic.partitions ?? 1, configs: { 'cleanup.policy': topic.cleanupPolicy } });
+        }
+        const sequence = await this.commit(
+          {
+            kind: 'createSource',
+            source: analysis.existing?.writerQueryId ? { ...analysis.source, writerQueryId: analysis.existing.writerQueryId } : analysis.source,
+            topic: { name: topic.name, partitions: topic.partitions ?? null, cleanupPolicy: topic.cleanupPolicy },
+          },
+          statementText,
+        );
+        return this.status(statementText, `${capitalized(analysis.source.kind)} created`, sequence);
+      }
+      case 'createStreamAsSelect':
+      case 'createTableAsSelect':
+      case 'insertInto':
+        return this.persistentQuery(statement, statementText, context, properties, { ...session.properties, ...requestProperties });
+      case 'insertValues': {
+        await this.insertValues(statement, context, properties);
+        return { kind: 'noEntity', statementText, statementKind: 'insertValues' };
+      }
+      case 'dropStream':
+      case 'dropTable': {
+        const analysis = analyzeDropSource(statement, context);
+        if (analysis.source === undefined) {
+          return this.status(statementText, `Source \`${analysis.name}\` does not exist.`, this.commandLog.nextSequenceNumber());
+        }
+        const sequence = await this.commit(
+          { kind: 'dropSource', name: analysis.name, deleteTopic: analysis.deleteTopic, terminateQueryId: analysis.terminateQueryId },
+          statementText,
+        );
+        if (analysis.terminateQueryId !== null) await stopPersistentQuery(this.runtime, analysis.terminateQueryId, true);
+        if (analysis.deleteTopic && this.log.hasTopic(analysis.source.topic)) {
+          const stillUsed = this.current.allSources().some((s) => s.topic === analysis.source!.topic);
+          if (!stillUsed) await this.log.deleteTopic(analysis.source.topic);
+        }
+        return this.status(statementText, `Source \`${analysis.name}\` (topic: ${analysis.source.topic}) was dropped.`, sequence);
+      }
+      case 'alterSource': {
+        const analysis = analyzeAlterSource(statement, context);
+        const sequence = await this.commit({ kind: 'alterSource', source: analysis.source }, statementText);
+        return this.status(statementText, `${capitalized(analysis.source.kind)} ${analysis.source.name} altered.`, sequence);
+      }
+      case 'createType': {
+        const analysis = analyzeCreateType(statement, context);
+        if (analysis.exists) {
+          const existing = this.current.customType(analysis.name)!;
+          return this.status(statementText, `${analysis.name} is already registered with type ${formatType(existing.type)}`, this.commandLog.nextSequenceNumber());
+        }
+        const sequence = await this.commit({ kind: 'registerType', name: analysis.name, type: analysis.type }, statementText);
+        return this.status(statementText, `Registered custom type with name '${analysis.name}' and SQL type ${formatType(analysis.type)}`, sequence);
+      }
+      case 'dropType': {
+        const analysis = analyzeDropType(statement, context);
+        if (!analysis.exists) return this.status(statementText, `Type '${analysis.name}' does not exist`, this.commandLog.nextSequenceNumber());
+        const sequence = await this.commit({ kind: 'dropType', name: analysis.name }, statementText);
+        return this.status(statementText, `Dropped type '${analysis.name}'`, sequence);
+      }
+      case 'terminateQuery':
+        return this.terminate(statement.queryId, statementText);
+      case 'pauseQuery':
+      case 'resumeQuery':
+        return this.pauseResume(statement.kind === 'pauseQuery', statement.queryId, statementText);
+      case 'listStreams':
+      case 'listTables': {
+        const kind = statement.kind === 'listStreams' ? 'STREAM' : 'TABLE';
+        const sources = this.current
+          .allSources()
+          .filter((s) => s.kind === kind)
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+          .map(sourceSummary);
+        return kind === 'STREAM'
+          ? { kind: 'streams', statementText, streams: sources }
+          : { kind: 'tables', statementText, tables: sources };
+      }
+      case 'describeStreams':
+      case 'describeTables': {
+        const kind = statement.kind === 'describeStreams' ? 'STREAM' : 'TABLE';
+        const descriptions = this.current
+          .allSources()
+          .filter((s) => s.kind === kind)
+          .map((s) => describeSource(s, this.current, this.log, statement.extended, (id) => this.runtime.get(id)));
+        return { kind: 'sourceDescriptions', statementText, sourceDescriptions: descriptions };
+      }
+      case 'describeSource': {
+        const source = this.current.source(statement.name);
+        if (source === undefined) {
+          throw new SluiceError('SQL_SOURCE_NOT_FOUND', `Could not find STREAM/TABLE '${statement.name}' in the Metastore`, { found: statement.name });
+        }
+        return {
+          kind: 'sourceDescription',
+          statementText,
+          sourceDescription: describeSource(source, this.current, this.log, statement.extended, (id) => this.runtime.get(id)),
+        };
+      }
+      case 'listQueries': {
+        const queries = this.current.allQueries();
+        if (statement.extended) {
+          return {
+            kind: 'queryDescriptions',
+            statementText,
+            queryDescriptions: queries.map((q) => this.describeQuery(q)),
+          };
+        }
+        return { kind: 'queries', statementText, queries: queries.map((q) => runningQueryInfo(q, this.current, this.runtime.get(q.id))) };
+      }
+      case 'explain':
+        return this.explain(statement, statementText, context, properties);
+      case 'listProperties':
+        return this.listProperties(statementText, session, requestProperties);
+      case 'listFunctions':
+        return { kind: 'functions', statementText, functions: listFunctions(this.functions) };
+      case 'describeFunction': {
+        return { kind: 'functionDescription', statementText, description: describeFunction(this.functions, statement.name) };
+      }
+      case 'listTypes': {
+        const types: Record<string, ReturnType<typeof schemaInfo>> = {};
+        for (const t of this.current.allTypes()) types[t.name] = schemaInfo(t.type);
+        return { kind: 'types', statementText, types };
+      }
+      case 'listTopics': {
+        const topics = this.log
+          .listTopics()
+          .filter((t) => statement.all || !t.startsWith('_'))
+          .sort()
+          .map((name) => ({ name, replicaInfo: new Array(this.log.describeTopic(name).partitions).fill(1) as number[] }));
+        return { kind: 'topics', statementText, topics, extended: statement.extended };
+      }
+      case 'listVariables':
+        return {
+          kind: 'variables',
+          statementText,
+          variables: [...session.variables.entries()].map(([name, value]) => ({ name, value })),
+        };
+      case 'setProperty':
+        session.properties[statement.name] = statement.value;
+        return { kind: 'noEntity', statementText, statementKind: 'setProperty' };
+      case 'unsetProperty':
+        delete session.properties[statement.name];
+        return { kind: 'noEntity', statementText, statementKind: 'unsetProperty' };
+      case 'alterSystemProperty':
+        this.serverProperties[statement.name] = statement.value;
+        return { kind: 'noEntity', statementText, statementKind: 'alterSystemProperty' };
+      case 'defineVariable':
+        session.variables.set(statement.name, statement.value);
+        return { kind: 'noEntity', statementText, statementKind: 'defineVariable' };
+      case 'undefineVariable':
+        session.variables.delete(statement.name);
+        return { kind: 'noEntity', statementText, statementKind: 'undefineVariable' };
+      case 'assertTopic': {
+        const exists = this.log.hasTopic(statement.topic);
+        if (exists !== statement.exists) {
+          throw new SluiceError(
+            'SQL_ASSERT_FAILED',
+            statement.exists ? `Topic ${statement.topic} does not exist` : `Topic ${statement.topic} exists`,
+            { found: statement.topic },
+          );
+        }
+        return { kind: 'assertTopic', statementText, topicName: statement.topic, exists };
+      }
+      case 'assertSchema':
+        throw new SluiceError(
+          'SQL_UNSUPPORTED',
+          'Cannot check schema existence: no Schema Registry is configured. ASSERT SCHEMA needs the schema registry.',
+        );
+      case 'query':
+      case 'printTopic':
+        throw new SluiceError('SQL_QUERY_ENDPOINT', QUERY_ENDPOINT_MESSAGE);
+      case 'createConnector':
+      case 'dropConnector':
+      case 'describeConnector':
+      case 'listConnectors':
+      case 'listConnectorPlugins':
+        throw new SluiceError('SQL_UNSUPPORTED', 'Connectors are not supported: Sluice has no Kafka Connect cluster configured.');
+      case 'runScript':
+      case 'assertValues':
+      case 'assertTombstone':
+      case 'assertStream':
+      case 'assertTable':
+        throw new SluiceError('SQL_UNSUPPORTED', `${statement.kind} is a statement of ksqlDB's test tools and cannot be executed here.`);
+    }
+    throw new SluiceError('SQL_UNSUPPORTED', `Unsupported statement ${(statement as Statement).kind}`);
+  }
+
+  private describeQuery(query: PersistentQuery): ReturnType<typeof queryDescription> {
+    const description = queryDescription(query, this.current, this.runtime.get(query.id));
+    const startup = this.startupErrors.get(query.id);
+    if (startup !== undefined) {
+      description.queryErrors.push({ timestamp: 0, errorMessage: startup, type: 'SYSTEM' });
+      description.state = 'ERROR';
+    }
+    return description;
+  }
+
+  private async persistentQuery(
+    statement: Extract<Statement, { kind: 'createStreamAsSelect' | 'createTableAsSelect' | 'insertInto' }>,
+    statementText: string,
+    context: AnalysisContext,
+    properties: Record<string, unknown>,
+    requestProperties: Record<string, unknown>,
+  ): Promise<StatementResult> {
+    const analysis = analyzePersistentQuery(statement, statementText, context);
+    if (analysis.alreadyExists) {
+      const kind = analysis.sink.kind.toLowerCase();
+      return this.status(
+        statementText,
+        `Cannot add ${kind} \`${analysis.sink.name}\`: A ${kind} with the same name already exists.`,
+        this.commandLog.nextSequenceNumber(),
+      );
+    }
+    const sequenceNumber = this.commandLog.nextSequenceNumber();
+    const replacing = analysis.replacing;
+    const queryId = replacing?.writerQueryId ?? persistentQueryId(analysis.statement, analysis.sink.name, sequenceNumber);
+    const plan = this.plan(analysis, queryId, { ...requestProperties });
+    void properties;
+    const query: PersistentQuery = {
+      id: queryId,
+      sqlText: statementText,
+      sinkName: analysis.sink.name,
+      sourceNames: [...new Set(analysis.query.sources.map((s) => s.name))],
+      plan,
+      state: 'RUNNING',
+    };
+    const command: Command = {
+      kind: 'createQuery',
+      query,
+      sink: analysis.createSink ? analysis.sink : null,
+      topic: { name: analysis.topic.name, partitions: analysis.topic.partitions },
+      replacesQueryId: replacing?.writerQueryId ?? null,
+    };
+    applyToCatalog(this.current, command); // sandbox check
+    let createdTopic = false;
+    if (!this.log.hasTopic(analysis.topic.name)) {
+      await this.log.createTopic(analysis.topic.name, { partitions: analysis.topic.partitions });
+      createdTopic = true;
+    }
+    if (replacing?.writerQueryId) await stopPersistentQuery(this.runtime, replacing.writerQueryId, false);
+    try {
+      await startPersistentQuery(this.runtime, plan);
+    } catch (error) {
+      if (createdTopic && this.log.hasTopic(analysis.topic.name)) await this.log.deleteTopic(analysis.topic.name);
+      throw error;
+    }
+    let sequence: number;
+    try {
+      sequence = await this.commit(command, statementText);
+    } catch (error) {
+      await stopPersistentQuery(this.runtime, queryId, true);
+      throw error;
+    }
+    return this.status(statementText, `Created query with ID ${queryId}`, sequence, queryId);
+  }
+
+  private plan(analysis: PersistentQueryAnalysis, queryId: string, properties: Record<string, unknown>) {
+    const sink = analysis.sink;
+    return planPersistent(
+      analysis.query.root,
+      {
+        name: sink.name,
+        kind: sink.kind,
+        topic: sink.topic,
+        formats: { key: sink.keyFormat, value: sink.valueFormat },
+        timestamp: analysis.sinkTimestamp,
+        windowed: sink.window === null ? null : { kind: sink.window.kind },
+      },
+      queryId,
+      properties,
+    );
+  }
+
+  private async terminate(queryId: string | undefined, statementText: string): Promise<StatementResult> {
+    let ids: string[];
+    if (queryId === undefined) {
+      ids = this.current.allQueries().map((q) => q.id);
+    } else {
+      const query = this.current.query(queryId) ?? this.current.allQueries().find((q) => q.id.toUpperCase() === queryId.toUpperCase());
+      if (query === undefined) {
+        const transient = this.runtime.get(queryId);
+        if (transient !== undefined) {
+          await this.runtime.stop(queryId);
+          return this.status(statementText, 'Query terminated.', this.commandLog.nextSequenceNumber());
+        }
+        throw new SluiceError('ENGINE_QUERY_NOT_FOUND', `Unknown queryId: ${queryId}`, { found: queryId });
+      }
+      ids = [query.id];
+    }
+    const sequence = await this.commit({ kind: 'terminateQuery', queryIds: ids }, statementText);
+    for (const id of ids) await stopPersistentQuery(this.runtime, id, true);
+    return this.status(statementText, queryId === undefined ? 'All queries terminated.' : 'Query terminated.', sequence);
+  }
+
+  private async pauseResume(pause: boolean, queryId: string | undefined, statementText: string): Promise<StatementResult> {
+    let ids: string[];
+    if (queryId === undefined) ids = this.current.allQueries().map((q) => q.id);
+    else {
+      const query = this.current.query(queryId);
+      if (query === undefined) throw new SluiceError('ENGINE_QUERY_NOT_FOUND', `Unknown queryId: ${queryId}`, { found: queryId });
+      ids = [query.id];
+    }
+    const sequence = await this.commit({ kind: pause ? 'pauseQuery' : 'resumeQuery', queryIds: ids }, statementText);
+    for (const id of ids) {
+      if (this.runtime.get(id) === undefined) continue;
+      if (pause) pauseQuery(this.runtime, id);
+      else resumeQuery(this.runtime, id);
+    }
+    return this.status(statementText, pause ? 'Query paused.' : 'Query resumed.', sequence);
+  }
+
+  private explain(statement: Extract<Statement, { kind: 'explain' }>, statementText: string, context: AnalysisContext, properties: Record<string, unknown>): StatementResult {
+    if (statement.queryId !== undefined) {
+      const query = this.current.query(statement.queryId);
+      if (query === undefined) throw new SluiceError('ENGINE_QUERY_NOT_FOUND', `Query with id:${statement.queryId} does not exist, use SHOW QUERIES to view the full set of queries.`);
+      return { kind: 'queryDescription', statementText, queryDescription: this.describeQuery(query) };
+    }
+    const inner = statement.statement!;
+    if (inner.kind === 'createStreamAsSelect' || inner.kind === 'createTableAsSelect' || inner.kind === 'insertInto') {
+      const analysis = analyzePersistentQuery(inner, statementText, context);
+      const queryId = persistentQueryId(analysis.statement, analysis.sink.name, this.commandLog.nextSequenceNumber());
+      const plan = this.plan(analysis, queryId, properties);
+      return {
+        kind: 'queryDescription',
+        statementText,
+        queryDescription: {
+          id: queryId,
+          statementText,
+          windowType: analysis.sink.window?.kind ?? null,
+          fields: [],
+          sources: analysis.query.sources.map((s) => s.name),
+          sinks: [analysis.sink.name],
+          topology: '',
+          executionPlan: explainPlan(plan),
+          overriddenProperties: {},
+          ksqlHostQueryStatus: {},
+          queryType: 'PERSISTENT',
+          queryErrors: [],
+          tasksMetadata: [],
+          state: 'UNKNOWN',
+        },
+      };
+    }
+    if (inner.kind === 'query') {
+      const analysis = analyzeQuery(context, inner, { persistent: false });
+      const plan = planTransient(analysis.root, 'transient', analysis.limit, properties);
+      return {
+        kind: 'queryDescription',
+        statementText,
+        queryDescription: {
+          id: 'transient',
+          statementText,
+          windowType: analysis.window?.kind ?? null,
+          fields: [],
+          sources: analysis.sources.map((s) => s.name),
+          sinks: [],
+          topology: '',
+          executionPlan: explainPlan(plan),
+          overriddenProperties: {},
+          ksqlHostQueryStatus: {},
+          queryType: 'PUSH',
+          queryErrors: [],
+          tasksMetadata: [],
+          state: 'UNKNOWN',
+        },
+      };
+    }
+    throw new SluiceError('SQL_UNSUPPORTED', 'EXPLAIN is only supported for queries and CREATE ... AS SELECT / INSERT INTO statements.');
+  }
+
+  private listProperties(statementText: string, session: Session, requestProperties: Record<string, unknown>): StatementResult {
+    const merged: Record<string, unknown> = { ...this.serverProperties, ...session.properties, ...requestProperties };
+    const overwritten = [...new Set([...Object.keys(session.properties), ...Object.keys(requestProperties)])];
+    const properties: PropertyInfo[] = Object.keys(merged)
+      .sort()
+      .map((name) => ({
+        name,
+        scope: name.startsWith('ksql.streams.') || !name.startsWith('ksql.') ? 'STREAMS' : 'KSQL',
+        value: String(merged[name]),
+        editable: true,
+        level: overwritten.includes(name) ? 'QUERY' : 'SERVER',
+      }));
+    return { kind: 'properties', statementText, properties, overwrittenProperties: overwritten, defaultProperties: [] };
+  }
+
+  private async insertValues(statement: Extract<Statement, { kind: 'insertValues' }>, context: AnalysisContext, properties: Record<string, unknown>): Promise<void> {
+    const analysis = analyzeInsertValues(statement, context, this.functionContext(properties));
+    const target = analysis.target;
+    const serdes = formatsSerdeFactory();
+    const keySerde = serdes.create({ topic: target.topic, target: 'key', format: target.keyFormat.format, properties: target.keyFormat.properties, columns: target.keyColumns });
+    const valueColumns = target.valueColumns.filter((c) => !target.headerColumns.some((h) => h.name === c.name));
+    const values = target.valueColumns
+      .map((c, i) => ({ c, v: analysis.value[i] }))
+      .filter(({ c }) => !target.headerColumns.some((h) => h.name === c.name))
+      .map(({ v }) => v);
+    const valueSerde = serdes.create({ topic: target.topic, target: 'value', format: target.valueFormat.format, properties: target.valueFormat.properties, columns: valueColumns });
+    let keyBytes: Buffer | null;
+    let valueBytes: Buffer | null;
+    try {
+      keyBytes = target.keyColumns.length === 0 ? null : keySerde.serialize(analysis.key);
+      valueBytes = valueSerde.serialize(values);
+    } catch (error) {
+      throw new SluiceError('SQL_ANALYSIS', `Failed to insert values into '${target.name}'. ${(error as Error).message}`);
+    }
+    if (!this.log.hasTopic(target.topic)) {
+      throw new SluiceError('LOG_TOPIC_NOT_FOUND', `Failed to insert values into '${target.name}'. Topic ${target.topic} does not exist`);
+    }
+    const partitions = this.log.describeTopic(target.topic).partitions;
+    const partition = keyBytes === null ? 0 : partitionForKey(keyBytes, partitions);
+    const timestampMs = analysis.timestampMs ?? this.clock.nowMs();
+    await this.log.append(target.topic, partition, encodeRecordBatch([{ key: keyBytes, value: valueBytes, timestampMs }]));
+  }
+
+  // ---- push queries ----
+
+  startPushQuery(sql: string, options: PushQueryOptions = {}): Promise<PushQueryHandle> {
+    return this.serialized(async () => {
+      const session = options.session ?? this.createSession();
+      for (const [k, v] of Object.entries(options.sessionVariables ?? {})) session.variables.set(k, v);
+      let text = sql;
+      if (text.includes('${')) text = substituteVariables(text, session.variables);
+      const statement = parseStatement(text);
+      if (statement.kind !== 'query') {
+        throw new SluiceError('SQL_QUERY_ENDPOINT', 'The query endpoint only accepts SELECT statements.', { statementText: sql });
+      }
+      const properties = { ...this.serverProperties, ...session.properties, ...(options.properties ?? {}) };
+      let analysis: QueryAnalysis;
+      try {
+        analysis = analyzeQuery(this.context(properties), statement, { persistent: false });
+      } catch (error) {
+        throw statementError(error, text, 0, []);
+      }
+      if (statement.emit === undefined) {
+        throw new SluiceError('SQL_UNSUPPORTED', 'Pull queries are not supported yet: add EMIT CHANGES to run a push query.', { statementText: text });
+      }
+      const queryId = transientQueryId(analysis.from.name, this.transientCount++);
+      const plan = planTransient(analysis.root, queryId, analysis.limit, { ...(options.properties ?? {}), ...session.properties });
+      const running: RunningQuery = await this.runtime.start(plan);
+      const queue = running.output;
+      if (queue === null) throw new SluiceError('INTERNAL_ASSERTION', 'a push query has no output queue');
+      const columns = analysis.columns.map((c) => ({ name: c.name, type: c.type, isKey: c.isKey }));
+      const schemaText = LogicalSchema.of(columns.map((c) => ({ name: c.name, type: c.type, namespace: c.isKey ? 'KEY' : 'VALUE' }))).toString();
+      const handle = new PushQueryHandle(queryId, columns, schemaText, queue, this.runtime);
+      this.pushQueries.add(handle);
+      queue.onDone(() => this.pushQueries.delete(handle));
+      return handle;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const handle of [...this.pushQueries]) await handle.close();
+    await this.runtime.close();
+  }
+}
+
+function formatType(type: import('../../engine/types/index.js').SqlType): string {
+  return LogicalSchema.of([{ name: 'X', type, namespace: 'VALUE' }]).toString().replace(/^`X` /, '');
+}
+
+/** Creates the engine over `log`, replaying its command log (restart brings everything back). */
+export async function createQueryEngine(options: QueryEngineOptions): Promise<QueryEngine> {
+  const commandLog = await CommandLog.open(options.log, options.commandTopic ?? '_commands');
+  const engine = new Engine(options, commandLog);
+  await engine.replay();
+  return engine;
+}
+
+export type { DataSource };
