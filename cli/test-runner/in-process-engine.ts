@@ -1,6 +1,6 @@
 /**
  * The engine under test for `sluice test`: a fresh built-in log on an in-memory file system, a
- * simulated clock fixed at 0 (ksqlDB's runner fixes wall-clock time too), and the query engine in
+ * simulated clock that stands still (stream time comes from record timestamps), and the query engine in
  * deterministic mode, so that every input record is processed to completion before the next.
  */
 import { SimulatedClock, withLimits } from '../../common/index.js';
@@ -10,7 +10,9 @@ import { createQueryEngine, type QueryEngine } from '../../queries/index.js';
 import type { EngineUnderTest, SourceInfo, StoredRecord } from './runner.js';
 
 export async function createInProcessEngine(serverProperties: Record<string, unknown> = {}): Promise<EngineUnderTest> {
-  const clock = new SimulatedClock(0);
+  // Stream time comes from record timestamps only; the wall clock (UNIX_TIMESTAMP(), the default
+  // ROWTIME of INSERT VALUES) reads the real time when the case starts and then stands still.
+  const clock = new SimulatedClock(Date.now());
   const fs = new MemoryFileSystem();
   const limits = withLimits();
   const log: Log = await openLog({ dataDir: '/sluice', fs, clock, limits, maintenanceIntervalMs: 0 });

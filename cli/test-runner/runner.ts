@@ -117,6 +117,12 @@ function errorText(error: unknown): { message: string; statementText: string | n
   return { message, statementText };
 }
 
+/** Which statement of the script failed, when the engine says. */
+function statementIndexOf(error: unknown): number | null {
+  const index = (error as { details?: { statementIndex?: unknown } } | null)?.details?.statementIndex;
+  return typeof index === 'number' ? index : null;
+}
+
 function errorMatches(expected: string | null, error: { message: string; statementText: string | null }): boolean {
   if (expected === null) return true;
   const texts = [error.message];
@@ -355,21 +361,22 @@ async function runOnEngine(testCase: TestCase, engine: EngineUnderTest): Promise
     if (!engine.hasTopic(topic)) await engine.createTopic(topic, partitions);
   }
 
-  for (let i = 0; i < testCase.statements.length; i++) {
-    try {
-      await engine.execute(testCase.statements[i]!, properties);
-    } catch (error) {
-      const failure = errorText(error);
-      if (!expectedError) return fail(`statement ${i + 1} failed: ${failure.message}`);
-      const last = i === testCase.statements.length - 1;
-      const parseFailure = /ParseFailedException$/.test(expectedError.type ?? '');
-      if (!last && !(parseFailure && expectedError.message !== null)) {
-        return fail(`statement ${i + 1} of ${testCase.statements.length} failed, but only the last statement of a negative test may fail: ${failure.message}`);
-      }
-      return errorMatches(expectedError.message, failure)
-        ? { status: 'pass', notes: [] }
-        : fail(`expected an error containing ${JSON.stringify(expectedError.message)} but got: ${failure.message}`);
+  // ksqlDB's runner executes the statements as one script (so error positions count lines in
+  // it); statements before a failing one stay applied.
+  try {
+    await engine.execute(testCase.statements.join('\n'), properties);
+  } catch (error) {
+    const failure = errorText(error);
+    const index = statementIndexOf(error) ?? testCase.statements.length - 1;
+    if (!expectedError) return fail(`statement ${index + 1} failed: ${failure.message}`);
+    const last = index >= testCase.statements.length - 1;
+    const parseFailure = /ParseFailedException$/.test(expectedError.type ?? '');
+    if (!last && !(parseFailure && expectedError.message !== null)) {
+      return fail(`statement ${index + 1} of ${testCase.statements.length} failed, but only the last statement of a negative test may fail: ${failure.message}`);
     }
+    return errorMatches(expectedError.message, failure)
+      ? { status: 'pass', notes: [] }
+      : fail(`expected an error containing ${JSON.stringify(expectedError.message)} but got: ${failure.message}`);
   }
   if (expectedError && testCase.inputs.length === 0) {
     return fail(`expected an error (${expectedError.message ?? expectedError.type}) but every statement succeeded`);
