@@ -177,12 +177,13 @@ function decodeOutput(stored: StoredRecord, shape: TopicShape, exactDecimals: bo
   };
 }
 
-/** A type's text normalised through the parser, so `INT` and `INTEGER` compare equal. */
+/** A type's text normalised through the parser (`INT` and `INTEGER` compare equal), white space removed. */
 function normaliseType(text: string): string {
   try {
-    return formatSql(parseType(text));
+    return formatSql(parseType(text)).replace(/\s+/g, '');
   } catch {
-    return text.replace(/\s+/g, ' ').trim().toUpperCase();
+    // ksqlDB prints an empty struct as `STRUCT< >`, which its own grammar does not read back.
+    return text.replace(/\s+/g, '').toUpperCase();
   }
 }
 
