@@ -1,12 +1,16 @@
 /**
- * The composition root: reads the configuration, opens the log, starts the listeners, and stops
- * them in reverse order.
+ * The composition root: reads the configuration, opens the log, starts the SQL engine and the
+ * listeners (Kafka protocol, ksqlDB REST + WebSocket), and stops them in reverse order.
  */
-import { systemClock, withLimits, SluiceError } from '../common/index.js';
+import { readFileSync } from 'node:fs';
+import { systemClock, withLimits, SluiceError, type Limits } from '../common/index.js';
 import type { Durability } from '../storage/log/index.js';
 import { openLog } from '../storage/log/index.js';
 import { RealFileSystem } from '../storage/fs/index.js';
+import { createQueryEngine } from '../queries/index.js';
 import { startKafkaListener } from './kafka/index.js';
+import { startHttpServer, type HttpServer, type HttpSettings } from './http/index.js';
+import { websocketPlugin } from './ws/index.js';
 
 export interface ServerConfig {
   dataDir: string;
@@ -20,10 +24,20 @@ export interface ServerConfig {
   autoCreateTopics: boolean;
   /** 'every-append', 'os', or a flush interval in milliseconds. */
   flush: string;
+  /** PEM files: serve the REST API over TLS (ALPN h2 + http/1.1). Both or neither. */
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  /** Limits overriding the defaults (request body size, statement length, push queries...). */
+  limits?: Partial<Limits>;
+  /** HTTP/WebSocket settings overriding the defaults. */
+  http?: Partial<HttpSettings>;
+  /** ksqlDB's `ksql.service.id`. Default `default_`. */
+  serviceId?: string;
 }
 
 export interface RunningServer {
   kafkaPort: number;
+  httpPort: number;
   /** Lines telling a user what is served where. */
   describe(): string[];
   close(): Promise<void>;
@@ -40,8 +54,17 @@ export function parseDurability(text: string): Durability {
   });
 }
 
+function tlsOf(config: ServerConfig): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tlsCertPath === undefined && config.tlsKeyPath === undefined) return undefined;
+  if (config.tlsCertPath === undefined || config.tlsKeyPath === undefined) {
+    throw new SluiceError('CONFIG_INVALID', 'TLS: expected both --tls-cert and --tls-key, found only one', { expected: 'both', found: 'one' });
+  }
+  return { cert: readFileSync(config.tlsCertPath), key: readFileSync(config.tlsKeyPath) };
+}
+
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const limits = withLimits();
+  const limits = withLimits(config.limits);
+  const tls = tlsOf(config);
   const clock = systemClock;
   const log = await openLog({
     dataDir: config.dataDir,
@@ -50,7 +73,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     limits,
     defaults: { durability: parseDurability(config.flush) },
   });
+  const stops: Array<() => Promise<void>> = [() => log.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch {
+        // keep stopping the rest
+      }
+    }
+  };
   let kafka: Awaited<ReturnType<typeof startKafkaListener>>;
+  let http: HttpServer;
   try {
     kafka = await startKafkaListener({
       log,
@@ -63,22 +97,36 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       autoCreateTopics: config.autoCreateTopics,
       defaultPartitions: config.defaultPartitions,
     });
+    stops.push(() => kafka.close());
+    const engine = await createQueryEngine({ log, clock, limits, ...(config.serviceId ? { serviceId: config.serviceId } : {}) });
+    stops.push(() => engine.close());
+    http = await startHttpServer({
+      engine,
+      log,
+      limits,
+      host: config.host,
+      port: config.httpPort,
+      ...(tls ? { tls } : {}),
+      ...(config.http ? { settings: config.http } : {}),
+      identity: { ksqlServiceId: config.serviceId ?? 'default_' },
+      plugins: [websocketPlugin],
+    });
+    stops.push(() => http.close());
   } catch (error) {
-    await log.close();
+    await stopAll();
     throw error;
   }
   return {
     kafkaPort: kafka.port,
+    httpPort: http.port,
     describe: () => [
       `Sluice is running.`,
       `  data directory:  ${config.dataDir}`,
+      `  REST API:        ${http.url}   (ksqlDB's API: HTTP/1.1 and HTTP/2 on one port; WebSocket at /ws/query and /ws)`,
       `  Kafka protocol:  ${config.kafkaHost}:${kafka.port}   (kafkajs and other Kafka clients; bootstrap server ${config.advertisedKafkaHost ?? config.kafkaHost}:${config.advertisedKafkaPort ?? kafka.port})`,
-      `  REST API:        not served yet (the ksqlDB REST API on :${config.httpPort} comes with the server issue)`,
       `Press Ctrl-C to stop.`,
     ],
-    close: async () => {
-      await kafka.close();
-      await log.close();
-    },
+    // REST first (ends push queries), then the engine, the Kafka listener and the log.
+    close: stopAll,
   };
 }
