@@ -178,23 +178,6 @@ describe('a stateless query over the log (deterministic mode)', () => {
     ]);
   });
 
-  it('rejects steps the runtime does not run yet', async () => {
-    const { runtime } = await fixture();
-    const plan = csasPlan('Q_AGG');
-    const aggregate: Step = {
-      kind: 'aggregate@1',
-      id: 'Aggregate',
-      schema: inputSchema,
-      source: streamSource(),
-      input: 'stream',
-      nonAggregateColumns: [],
-      aggregates: [],
-      window: null,
-      internalFormats: JSON_FORMATS,
-    };
-    (plan.sink as { source: Step }).source = aggregate;
-    await expect(runtime.start(plan)).rejects.toSatisfy((e: unknown) => isSluiceError(e, 'SQL_UNSUPPORTED'));
-  });
 });
 
 describe('PARTITION BY', () => {
