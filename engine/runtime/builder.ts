@@ -27,7 +27,19 @@ import {
   type TimestampParserFactory,
 } from '../operators/index.js';
 import { compileExpression, type Expr } from '../expressions/index.js';
+import {
+  SuppressOperator,
+  TableSourceMaterializeOperator,
+  changeSerde,
+  createAggregateOperator,
+  createGroupByOperator,
+  markEmitFinal,
+  type AggregateBuildOptions,
+} from '../operators/index.js';
 import { internalTopicName, type ColumnDef, type FormatSpec, type Formats, type Step, type StepKind } from '../steps/index.js';
+import { joinStepBuilders } from './join-builders.js';
+import type { FlowJoin, TaskStateEnvironmentFactory } from './multi-input.js';
+import type { RunningQuery, Task } from './query.js';
 
 export interface PipelineSource {
   topic: string;
@@ -43,6 +55,8 @@ export interface Pipeline {
   /** Stateless operators hold no per-task state, so the tasks of a pipeline share them. */
   operators: Operator[];
   terminal: Terminal;
+  /** Multi-input pipelines (joins) make their own tasks (multi-input.ts). */
+  createTasks?: (query: RunningQuery, pipeline: Pipeline) => Task[];
 }
 
 export interface BuiltQuery {
@@ -64,15 +78,20 @@ export interface BuildContext {
   /** `ksql.timestamp.throw.on.invalid`. */
   failOnInvalidTimestamp: boolean;
   pushQueueRows: number;
+  /** Opens the storage environment of a stateful task (default: in memory, restored from changelogs). */
+  stateEnvironment?: TaskStateEnvironmentFactory | null;
 }
 
-interface OpenPipeline {
+export interface OpenPipeline {
   source: PipelineSource;
   operators: Operator[];
   table: boolean;
+  /** A join's pipeline: its flow (the operators above are the root's) and how it makes tasks. */
+  flow?: FlowJoin;
+  createTasks?: Pipeline['createTasks'];
 }
 
-interface BuildState {
+export interface BuildState {
   closed: Pipeline[];
   internalTopics: Array<{ name: string; partitions: number }>;
   open: OpenPipeline | null;
@@ -169,12 +188,73 @@ function sinkBuilder(step: StepOf<'streamSink@1' | 'tableSink@1'>, context: Buil
 
 function close(state: BuildState & { open: OpenPipeline }, terminal: Terminal, extra: { sinkTopic: string | null; output: PushQueue | null }): BuildState {
   const pipeline: Pipeline = { index: state.closed.length, source: state.open.source, operators: state.open.operators, terminal };
+  if (state.open.createTasks !== undefined) pipeline.createTasks = state.open.createTasks;
   return { closed: [...state.closed, pipeline], internalTopics: state.internalTopics, open: null, ...extra };
+}
+
+const joinSteps = joinStepBuilders<OpenPipeline, BuildState>({ input });
+
+function aggregateBuildOptions(stepId: string, context: BuildContext): AggregateBuildOptions {
+  const functionContext = context.operators.compile.functionContext;
+  return { compile: context.operators.compile, properties: context.operators.properties, log: context.operators.log(stepId), nowMs: () => functionContext.nowMs() };
+}
+
+/**
+ * GROUP BY through a repartition topic: the open pipeline ends writing to
+ * `<applicationId>-<stepId>-repartition` (partitioned by the new key, as many partitions as its
+ * input), and a new pipeline reads it back. Table changes travel as framed [new, old] pairs.
+ */
+function repartitionByKey(state: BuildState & { open: OpenPipeline }, step: StepOf<'groupBy@1'>, context: BuildContext, formats: Formats, change: boolean): BuildState {
+  const topic = internalTopicName(context.serviceId, context.queryId, step.id, 'repartition');
+  const partitions = state.open.source.partitions;
+  const valueSerde = () => {
+    const inner = serde(context, topic, 'value', formats.value, step.schema.value);
+    return change ? changeSerde(inner) : inner;
+  };
+  const writer = new SinkOperator({
+    log: context.log,
+    topic,
+    partitions,
+    keySerde: serde(context, topic, 'key', formats.key, step.schema.key),
+    valueSerde: valueSerde(),
+    windowed: null,
+    timestamp: null,
+    limits: context.limits,
+    processingLog: context.operators.log(step.id),
+  });
+  const closed = close(state, writer, { sinkTopic: null, output: null });
+  const decoder = new SourceOperator({
+    topic,
+    keySerde: serde(context, topic, 'key', formats.key, step.schema.key),
+    valueSerde: valueSerde(),
+    keyColumnCount: step.schema.key.length,
+    valueColumnCount: change ? 2 : step.schema.value.length,
+    headerColumns: [],
+    table: false,
+    window: null,
+    timestamp: null,
+    failOnInvalidTimestamp: false,
+    log: context.operators.log(step.id),
+  });
+  return {
+    closed: closed.closed,
+    internalTopics: [...closed.internalTopics, { name: topic, partitions }],
+    open: { source: { topic, partitions, decoder, internal: true }, operators: [], table: state.open.table },
+    sinkTopic: null,
+    output: null,
+  };
 }
 
 const builders: { [K in StepKind]: StepBuilder<K> } = {
   'streamSource@1': sourceBuilder(false),
-  'tableSource@1': sourceBuilder(true),
+  'tableSource@1': (step: StepOf<'streamSource@1' | 'tableSource@1'>, context: BuildContext) => {
+    const state = sourceBuilder(true)(step, context);
+    if (step.materialize && state.open !== null) {
+      const windowColumns = step.window === null ? [] : [{ kind: 'BIGINT' as const }, { kind: 'BIGINT' as const }];
+      state.open.operators.push(new TableSourceMaterializeOperator(step.id, [...step.schema.key.map((c) => c.type), ...windowColumns], step.window?.kind ?? null));
+    }
+    return state;
+  },
   'filter@1': (step, context) =>
     withOperator(step, context, (open) => new FilterOperator(compileExpression(step.predicate, context.operators.compile), open.table, context.operators.log(step.id))),
   'select@1': (step, context) =>
@@ -238,13 +318,28 @@ const builders: { [K in StepKind]: StepBuilder<K> } = {
       output: null,
     };
   },
-  'groupBy@1': notYet('GROUP BY'),
-  'aggregate@1': notYet('Aggregation'),
-  'suppress@1': notYet('EMIT FINAL'),
-  'streamStreamJoin@1': notYet('A stream-stream join'),
-  'streamTableJoin@1': notYet('A stream-table join'),
-  'tableTableJoin@1': notYet('A table-table join'),
-  'foreignKeyJoin@1': notYet('A foreign-key join'),
+  'groupBy@1': (step, context) => {
+    const state = input(step.source, context);
+    const table = state.open.table;
+    state.open.operators.push(createGroupByOperator(step, table ? 'table' : 'stream', aggregateBuildOptions(step.id, context)));
+    return step.repartition ? repartitionByKey(state, step, context, step.internalFormats, table) : state;
+  },
+  'aggregate@1': (step, context) => {
+    const state = input(step.source, context);
+    const changelog = internalTopicName(context.serviceId, context.queryId, step.id, 'changelog');
+    const internalSerde = (target: 'key' | 'value', columns: readonly ColumnDef[]) => serde(context, changelog, target, step.internalFormats[target], columns);
+    state.open.operators.push(createAggregateOperator(step, internalSerde, aggregateBuildOptions(step.id, context)));
+    state.open.table = true;
+    return state;
+  },
+  'suppress@1': (step, context) => {
+    markEmitFinal(step);
+    return withOperator(step, context, () => new SuppressOperator());
+  },
+  'streamStreamJoin@1': (step, context) => joinSteps.streamStream(step, context),
+  'streamTableJoin@1': (step, context) => joinSteps.streamTable(step, context),
+  'tableTableJoin@1': (step, context) => joinSteps.tableTable(step, context),
+  'foreignKeyJoin@1': (step, context) => joinSteps.foreignKey(step, context),
   'streamSink@1': sinkBuilder,
   'tableSink@1': sinkBuilder,
   'pushSink@1': (step, context) => {

@@ -32,3 +32,6 @@ export type {
   TableFunction,
   TableFunctionLookup,
 } from '../operators/index.js';
+export { InputCursor, MultiInputGroup, createMultiInputTasks, flowLeaves } from './multi-input.js';
+export type { FlowJoin, FlowLeaf, FlowNode, TaskStateEnvironmentFactory } from './multi-input.js';
+export { PRESERVE_PARTITIONS_PROPERTY } from './join-builders.js';

@@ -203,6 +203,16 @@ export class Task {
     this.waitAbort?.abort();
   }
 
+  /** Where the task starts without a committed offset (multi-input tasks read other topics). */
+  startPosition(): number {
+    return this.query.resetPosition(this.pipeline, this.partition);
+  }
+
+  /** Called once the query has stopped (tasks with state commit and close it). */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   status(): TaskStatus {
     let highWatermark = -1;
     try {
@@ -237,10 +247,10 @@ export class RunningQuery {
   readonly internalTopics: readonly string[];
   private stateValue: QueryState = 'RUNNING';
   private stopRequested = false;
-  private readonly clock: Clock;
-  private readonly mode: 'live' | 'deterministic';
+  readonly clock: Clock;
+  readonly mode: 'live' | 'deterministic';
   private readonly offsetReset: OffsetReset;
-  private readonly commitIntervalMs: number;
+  readonly commitIntervalMs: number;
   private readonly lastCommitted = new Map<string, number>();
   private commitChain: Promise<void> = Promise.resolve();
   private commitTimer: { cancel(): void } | null = null;
@@ -269,6 +279,10 @@ export class RunningQuery {
     let resolveStopping = (): void => undefined;
     this.stoppingSignal = { promise: new Promise<void>((resolve) => (resolveStopping = resolve)), resolve: () => resolveStopping() };
     for (const pipeline of options.built.pipelines) {
+      if (pipeline.createTasks !== undefined) {
+        this.tasks.push(...pipeline.createTasks(this, pipeline));
+        continue;
+      }
       for (let partition = 0; partition < pipeline.source.partitions; partition++) this.tasks.push(new Task(this, pipeline, partition));
     }
   }
@@ -289,15 +303,20 @@ export class RunningQuery {
     for (const task of this.tasks) {
       const key = `${task.topic}\u0000${task.partition}`;
       const offset = committed.get(key);
-      task.position = offset !== undefined ? offset : this.resetPosition(task.pipeline, task.partition);
+      task.position = offset !== undefined ? offset : task.startPosition();
       if (offset !== undefined) this.lastCommitted.set(key, offset);
     }
   }
 
   /** Where a task with no valid position starts. */
   resetPosition(pipeline: Pipeline, partition: number): number {
-    const offsets = this.log.offsets(pipeline.source.topic, partition);
-    return pipeline.source.internal || this.offsetReset === 'earliest' ? offsets.logStartOffset : offsets.highWatermark;
+    return this.resetPositionFor(pipeline.source.topic, pipeline.source.internal, partition);
+  }
+
+  /** The same for any topic a task reads (`internal`: a topic of this query, read from the start). */
+  resetPositionFor(topic: string, internal: boolean, partition: number): number {
+    const offsets = this.log.offsets(topic, partition);
+    return internal || this.offsetReset === 'earliest' ? offsets.logStartOffset : offsets.highWatermark;
   }
 
   /** Live mode: starts the task loops and the commit timer. */
@@ -387,6 +406,7 @@ export class RunningQuery {
     if (this.stoppedPromise === null) {
       this.stoppedPromise = (async () => {
         await Promise.all(this.tasks.map((t) => t.loop ?? Promise.resolve()));
+        await Promise.all(this.tasks.map((t) => t.close().catch(() => undefined)));
         try {
           await this.commit();
         } catch {

@@ -18,6 +18,7 @@ import {
 import { applicationId, type QueryPlan } from '../steps/index.js';
 import { buildQuery } from './builder.js';
 import { RunningQuery, type OffsetReset } from './query.js';
+import type { TaskStateEnvironmentFactory } from './multi-input.js';
 
 export interface QueryRuntimeOptions {
   log: Log;
@@ -47,6 +48,8 @@ export interface QueryRuntimeOptions {
   defaultOffsetReset?: OffsetReset;
   /** Errors kept per query for SHOW QUERIES EXTENDED. Default 10. */
   queryErrorsKept?: number;
+  /** Opens the storage environment of a stateful task (joins); default: in memory, restored from changelogs. */
+  stateEnvironment?: TaskStateEnvironmentFactory;
 }
 
 export interface StopOptions {
@@ -120,6 +123,7 @@ export class QueryRuntime {
       timestampParser: this.timestampParser,
       failOnInvalidTimestamp: isTrue(property(properties, 'ksql.timestamp.throw.on.invalid')),
       pushQueueRows: this.limits.pushQueueRowsMax,
+      stateEnvironment: this.options.stateEnvironment ?? null,
     });
     for (const topic of built.internalTopics) {
       if (!this.log.hasTopic(topic.name)) await this.log.createTopic(topic.name, { partitions: topic.partitions });
