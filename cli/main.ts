@@ -29,7 +29,7 @@ program.name('sluice').description('Sluice: a ksqlDB-compatible streaming SQL da
 
 program
   .command('start')
-  .description('start the server: the Kafka-compatible log listener (and, as they land, the REST API)')
+  .description('start the server: the ksqlDB REST API, the Kafka-compatible log listener and the schema registry')
   .option('--data-dir <dir>', 'where topics, state and the command log live', './data')
   .option('--host <host>', 'address the HTTP API listens on', '127.0.0.1')
   .option('--port <port>', 'HTTP port (ksqlDB REST API)', portNumber, 8088)
@@ -40,8 +40,16 @@ program
   .option('--default-partitions <n>', 'partitions of auto-created topics', positiveInteger, 1)
   .option('--no-auto-create-topics', 'refuse to create topics on Metadata requests')
   .option('--flush <policy>', "durability: 'every-append' (default: no acknowledged record is lost in a crash), 'os', or a flush interval in ms", 'every-append')
+  .option('--tls-cert <file>', 'PEM certificate: serve the REST API over TLS (with --tls-key)')
+  .option('--tls-key <file>', 'PEM private key for --tls-cert')
+  .option('--schema-registry-port <port>', 'also serve the schema registry API at the root of this port (Confluent uses 8081)', portNumber)
+  .option('--service-id <id>', "ksqlDB's ksql.service.id (internal topic and consumer group names)", 'default_')
   .action(async (options) => {
     const server = await startServer({
+      ...(options.tlsCert ? { tlsCertPath: options.tlsCert } : {}),
+      ...(options.tlsKey ? { tlsKeyPath: options.tlsKey } : {}),
+      ...(options.schemaRegistryPort !== undefined ? { schemaRegistryPort: options.schemaRegistryPort } : {}),
+      serviceId: options.serviceId,
       dataDir: path.resolve(options.dataDir),
       host: options.host,
       httpPort: options.port,

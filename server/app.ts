@@ -11,6 +11,9 @@ import { createQueryEngine } from '../queries/index.js';
 import { startKafkaListener } from './kafka/index.js';
 import { startHttpServer, type HttpServer, type HttpSettings } from './http/index.js';
 import { websocketPlugin } from './ws/index.js';
+import { SchemaRegistry } from '../registry/index.js';
+import { registryNotFoundHandler, schemaRegistryRoutes } from './http/schema-registry/index.js';
+import Fastify from 'fastify';
 
 export interface ServerConfig {
   dataDir: string;
@@ -33,6 +36,8 @@ export interface ServerConfig {
   http?: Partial<HttpSettings>;
   /** ksqlDB's `ksql.service.id`. Default `default_`. */
   serviceId?: string;
+  /** Also serve the schema registry's REST API at the root of this port (Confluent's default is 8081). */
+  schemaRegistryPort?: number;
 }
 
 export interface RunningServer {
@@ -85,6 +90,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   };
   let kafka: Awaited<ReturnType<typeof startKafkaListener>>;
   let http: HttpServer;
+  let schemaRegistryPort: number | undefined;
   try {
     kafka = await startKafkaListener({
       log,
@@ -98,6 +104,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       defaultPartitions: config.defaultPartitions,
     });
     stops.push(() => kafka.close());
+    const registry = await SchemaRegistry.open({ log, clock });
+    stops.push(() => registry.close());
     const engine = await createQueryEngine({ log, clock, limits, ...(config.serviceId ? { serviceId: config.serviceId } : {}) });
     stops.push(() => engine.close());
     http = await startHttpServer({
@@ -109,9 +117,23 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       ...(tls ? { tls } : {}),
       ...(config.http ? { settings: config.http } : {}),
       identity: { ksqlServiceId: config.serviceId ?? 'default_' },
-      plugins: [websocketPlugin],
+      plugins: [
+        websocketPlugin,
+        (app) => {
+          app.register(schemaRegistryRoutes(registry), { prefix: '/schema-registry' });
+        },
+      ],
     });
     stops.push(() => http.close());
+    if (config.schemaRegistryPort !== undefined) {
+      const registryApp = Fastify({ logger: false, bodyLimit: limits.httpBodyBytesMax });
+      await registryApp.register(schemaRegistryRoutes(registry));
+      registryApp.setNotFoundHandler(registryNotFoundHandler);
+      await registryApp.listen({ host: config.host, port: config.schemaRegistryPort });
+      const address = registryApp.server.address();
+      schemaRegistryPort = typeof address === 'object' && address ? address.port : config.schemaRegistryPort;
+      stops.push(() => registryApp.close());
+    }
   } catch (error) {
     await stopAll();
     throw error;
@@ -123,6 +145,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       `Sluice is running.`,
       `  data directory:  ${config.dataDir}`,
       `  REST API:        ${http.url}   (ksqlDB's API: HTTP/1.1 and HTTP/2 on one port; WebSocket at /ws/query and /ws)`,
+      `  Schema registry: ${http.url}/schema-registry${schemaRegistryPort !== undefined ? `   and http://${config.host}:${schemaRegistryPort}` : ''}   (Confluent Schema Registry API)`,
       `  Kafka protocol:  ${config.kafkaHost}:${kafka.port}   (kafkajs and other Kafka clients; bootstrap server ${config.advertisedKafkaHost ?? config.kafkaHost}:${config.advertisedKafkaPort ?? kafka.port})`,
       `Press Ctrl-C to stop.`,
     ],
