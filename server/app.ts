@@ -8,11 +8,12 @@ import type { Durability } from '../storage/log/index.js';
 import { openLog } from '../storage/log/index.js';
 import { RealFileSystem } from '../storage/fs/index.js';
 import { createQueryEngine } from '../queries/index.js';
+import { lmdbStateEnvironments } from '../engine/runtime/index.js';
 import { startKafkaListener } from './kafka/index.js';
-import { startHttpServer, type HttpServer, type HttpSettings } from './http/index.js';
+import { registryNotFoundHandler, schemaRegistryRoutes, startHttpServer, type HttpServer, type HttpSettings } from './http/index.js';
 import { websocketPlugin } from './ws/index.js';
 import { SchemaRegistry } from '../registry/index.js';
-import { registryNotFoundHandler, schemaRegistryRoutes } from './http/schema-registry/index.js';
+
 import Fastify from 'fastify';
 
 export interface ServerConfig {
@@ -38,6 +39,8 @@ export interface ServerConfig {
   serviceId?: string;
   /** Also serve the schema registry's REST API at the root of this port (Confluent's default is 8081). */
   schemaRegistryPort?: number;
+  /** Operator state: 'lmdb' under `<dataDir>/state` (default) or 'memory' (rebuilt from changelogs at start). */
+  stateBackend?: 'lmdb' | 'memory';
 }
 
 export interface RunningServer {
@@ -71,9 +74,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const limits = withLimits(config.limits);
   const tls = tlsOf(config);
   const clock = systemClock;
+  const fs = new RealFileSystem();
   const log = await openLog({
     dataDir: config.dataDir,
-    fs: new RealFileSystem(),
+    fs,
     clock,
     limits,
     defaults: { durability: parseDurability(config.flush) },
@@ -106,7 +110,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     stops.push(() => kafka.close());
     const registry = await SchemaRegistry.open({ log, clock });
     stops.push(() => registry.close());
-    const engine = await createQueryEngine({ log, clock, limits, ...(config.serviceId ? { serviceId: config.serviceId } : {}) });
+    const stateEnvironment = config.stateBackend === 'memory' ? undefined : lmdbStateEnvironments({ dataDir: config.dataDir, fs, clock });
+    const engine = await createQueryEngine({
+      log,
+      clock,
+      limits,
+      ...(config.serviceId ? { serviceId: config.serviceId } : {}),
+      ...(stateEnvironment !== undefined ? { runtime: { stateEnvironment } } : {}),
+    });
     stops.push(() => engine.close());
     http = await startHttpServer({
       engine,

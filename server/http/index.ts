@@ -30,3 +30,4 @@ export { compileRowWriter, compileValueWriter, columnTypeText, schemaInfo, schem
 export type { SchemaInfo } from './values.js';
 export { negotiate, DELIMITED, JSON_TYPE, KSQL_V1_JSON } from './accept.js';
 export { HTTP2_PREFACE, createDualProtocolServer } from './transport.js';
+export { schemaRegistryRoutes, registryNotFoundHandler } from './schema-registry/index.js';

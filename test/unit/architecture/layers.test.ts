@@ -104,7 +104,7 @@ describe('architecture', () => {
       if (!existsSync(layerDir)) continue;
       for (const entry of readdirSync(layerDir)) {
         const dir = path.join(layerDir, entry);
-        if (!statSync(dir).isDirectory()) continue;
+        if (!statSync(dir).isDirectory() || sourceFiles(dir).length === 0) continue;
         const index = path.join(dir, 'index.ts');
         if (!existsSync(index)) missing.push(`${layer}/${entry}/index.ts is missing`);
         else if (!readFileSync(index, 'utf8').trimStart().startsWith('/**')) missing.push(`${layer}/${entry}/index.ts has no header comment`);
