@@ -44,8 +44,14 @@ program
   .option('--tls-key <file>', 'PEM private key for --tls-cert')
   .option('--schema-registry-port <port>', 'also serve the schema registry API at the root of this port (Confluent uses 8081)', portNumber)
   .option('--service-id <id>', "ksqlDB's ksql.service.id (internal topic and consumer group names)", 'default_')
+  .option('--state-backend <backend>', "where operator state lives: 'lmdb' (under <data-dir>/state) or 'memory' (rebuilt from changelogs on start)", 'lmdb')
   .action(async (options) => {
+    if (options.stateBackend !== 'lmdb' && options.stateBackend !== 'memory') {
+      console.error(`--state-backend: expected lmdb or memory, found ${JSON.stringify(options.stateBackend)}`);
+      process.exit(2);
+    }
     const server = await startServer({
+      stateBackend: options.stateBackend,
       ...(options.tlsCert ? { tlsCertPath: options.tlsCert } : {}),
       ...(options.tlsKey ? { tlsKeyPath: options.tlsKey } : {}),
       ...(options.schemaRegistryPort !== undefined ? { schemaRegistryPort: options.schemaRegistryPort } : {}),

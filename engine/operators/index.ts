@@ -6,7 +6,7 @@
  * the processing log (`processing-log.ts`) and the query goes on. Stateful operators (aggregates,
  * windows, joins, suppress) come next, behind the same `Operator` contract.
  */
-export { EngineRecord, NO_HEADERS, makeRecord } from './record.js';
+export { EngineRecord, NO_HEADERS, absentKey, isAbsentKey, makeRecord } from './record.js';
 export type { RecordHeader, WindowBounds } from './record.js';
 export type {
   Operator,

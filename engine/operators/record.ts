@@ -4,7 +4,8 @@
  * projection replaces `key`/`value`, nothing else is copied), so the per-record allocation is the
  * record plus its column arrays.
  *
- * - `key`: the key columns in the step schema's order (all null for a record without a key).
+ * - `key`: the key columns in the step schema's order (all null for a record without a key: see
+ *   `absentKey`).
  * - `value`: the value columns, or null for a tombstone / a stream record without a value.
  * - `timestampMs`: the record's (extracted) timestamp; outputs keep it (stateless queries).
  * - `partition` / `offset`: where the source read it (ROWPARTITION / ROWOFFSET).
@@ -54,6 +55,25 @@ export class EngineRecord {
   withColumns(key: unknown[], value: unknown[] | null): EngineRecord {
     return new EngineRecord(key, value, this.timestampMs, this.partition, this.offset, this.headers, this.window);
   }
+}
+
+const absentKeys = new WeakSet<readonly unknown[]>();
+
+/**
+ * The key of a record read without key bytes: all null, frozen, and marked, so that a sink writes
+ * it back as no key (ksqlDB's null GenericKey), not as the key format's encoding of null columns
+ * (`""` in DELIMITED, `{"A":null,"B":null}` in JSON). A key computed to nulls (PARTITION BY an
+ * expression that is null) is not marked: ksqlDB serializes that one.
+ */
+export function absentKey(columnCount: number): unknown[] {
+  const key = Object.freeze(new Array<unknown>(columnCount).fill(null)) as unknown[];
+  absentKeys.add(key);
+  return key;
+}
+
+/** True for a key made by `absentKey` (passed through unchanged by a projection). */
+export function isAbsentKey(key: readonly unknown[]): boolean {
+  return absentKeys.has(key);
 }
 
 export const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]) as readonly RecordHeader[];

@@ -12,7 +12,7 @@ import { SluiceError, type Limits } from '../../common/index.js';
 import { encodeRecordBatch, RECORD_BATCH_HEADER_BYTES, type Log, type RecordToEncode } from '../../storage/log/index.js';
 import { partitionForKey } from './partitioner.js';
 import type { StepProcessingLog } from './processing-log.js';
-import type { EngineRecord } from './record.js';
+import { isAbsentKey, type EngineRecord } from './record.js';
 import type { TimestampExtractor } from './timestamp.js';
 import type { RowSerde, Terminal } from './types.js';
 
@@ -27,6 +27,12 @@ export interface SinkOptions {
   timestamp: TimestampExtractor | null;
   limits: Pick<Limits, 'batchBytesMax' | 'recordBytesMax'>;
   processingLog: StepProcessingLog;
+  /**
+   * Write each record to the partition it was read from (modulo the sink's partitions) instead of
+   * its key's hash partition: deterministic runs whose inputs all went to one partition, as
+   * ksqlDB's test driver (one partition per topic) has them.
+   */
+  preservePartitions?: boolean;
 }
 
 /** Bytes a record adds to a batch, an upper bound. */
@@ -59,6 +65,7 @@ export class SinkOperator implements Terminal {
   async write(records: EngineRecord[]): Promise<void> {
     if (records.length === 0) return;
     const { keySerde, valueSerde, partitions, windowed, timestamp, topic, processingLog } = this.options;
+    const preserve = this.options.preservePartitions === true;
     // Local, not shared: the tasks of a pipeline share this sink and write concurrently.
     const pending: RecordToEncode[][] = new Array(partitions);
     for (let p = 0; p < partitions; p++) pending[p] = [];
@@ -67,7 +74,7 @@ export class SinkOperator implements Terminal {
       let keyBytes: Buffer | null;
       let valueBytes: Buffer | null;
       try {
-        keyBytes = record.key.length === 0 ? null : keySerde.serialize(record.key);
+        keyBytes = record.key.length === 0 || isAbsentKey(record.key) ? null : keySerde.serialize(record.key);
       } catch (error) {
         processingLog.serializationError(error, record, topic, 'key');
         throw serializationFailure(topic, 'key', error);
@@ -78,7 +85,7 @@ export class SinkOperator implements Terminal {
         processingLog.serializationError(error, record, topic, 'value');
         throw serializationFailure(topic, 'value', error);
       }
-      const partition = partitions === 1 ? 0 : keyBytes === null ? record.partition % partitions : partitionForKey(keyBytes, partitions);
+      const partition = partitions === 1 ? 0 : preserve || keyBytes === null ? record.partition % partitions : partitionForKey(keyBytes, partitions);
       if (windowed !== null && record.window !== null) keyBytes = windowedKey(keyBytes, record.window.startMs, record.window.endMs, windowed.kind === 'SESSION');
       let timestampMs = record.timestampMs;
       if (timestamp !== null) {
@@ -86,6 +93,12 @@ export class SinkOperator implements Terminal {
           timestampMs = timestamp(record);
         } catch (error) {
           processingLog.recordError('Failed to extract timestamp from row', error, record);
+          continue;
+        }
+        if (timestampMs < 0) {
+          // Kafka Streams refuses the record (ksqlDB's SinkBuilder logs it and goes on)
+          const detail = `Malformed Record: timestamp may not be negative. Got: ${timestampMs}`;
+          processingLog.recordError(`Error writing row with extracted timestamp: ${detail}`, new SluiceError('ENGINE_EVALUATION', detail), record);
           continue;
         }
       }

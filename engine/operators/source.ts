@@ -14,7 +14,7 @@
 import { SluiceError } from '../../common/index.js';
 import { decodeRecordBatch, type LogRecord } from '../../storage/log/index.js';
 import type { HeaderColumn } from '../steps/index.js';
-import { EngineRecord, type RecordHeader, type WindowBounds } from './record.js';
+import { EngineRecord, absentKey, type RecordHeader, type WindowBounds } from './record.js';
 import type { StepProcessingLog } from './processing-log.js';
 import type { TimestampExtractor } from './timestamp.js';
 import type { RowSerde } from './types.js';
@@ -56,7 +56,7 @@ export class SourceOperator {
   private readonly needsPrepare: boolean;
 
   constructor(private readonly options: SourceOptions) {
-    this.nullKey = Object.freeze(new Array(options.keyColumnCount).fill(null)) as unknown[];
+    this.nullKey = absentKey(options.keyColumnCount);
     this.headerAt = new Array(options.valueColumnCount);
     for (const h of options.headerColumns) {
       if (!Number.isInteger(h.valueIndex) || h.valueIndex < 0 || h.valueIndex >= options.valueColumnCount) {

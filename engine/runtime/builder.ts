@@ -40,6 +40,7 @@ import { internalTopicName, type ColumnDef, type FormatSpec, type Formats, type 
 import { joinStepBuilders } from './join-builders.js';
 import type { FlowJoin, TaskStateEnvironmentFactory } from './multi-input.js';
 import type { RunningQuery, Task } from './query.js';
+import { createStatefulTasks, statefulOperators } from './stateful-task.js';
 
 export interface PipelineSource {
   topic: string;
@@ -80,6 +81,8 @@ export interface BuildContext {
   pushQueueRows: number;
   /** Opens the storage environment of a stateful task (default: in memory, restored from changelogs). */
   stateEnvironment?: TaskStateEnvironmentFactory | null;
+  /** Sinks and internal topics write to the input record's partition (deterministic runs; see QueryRuntimeOptions). */
+  preservePartitions?: boolean;
 }
 
 export interface OpenPipeline {
@@ -182,6 +185,7 @@ function sinkBuilder(step: StepOf<'streamSink@1' | 'tableSink@1'>, context: Buil
     timestamp: compileTimestampExtractor(step.timestamp, context.timestampParser),
     limits: context.limits,
     processingLog: context.operators.log(step.id),
+    preservePartitions: context.preservePartitions === true,
   });
   return close(state, terminal, { sinkTopic: step.topic, output: null });
 }
@@ -221,6 +225,7 @@ function repartitionByKey(state: BuildState & { open: OpenPipeline }, step: Step
     timestamp: null,
     limits: context.limits,
     processingLog: context.operators.log(step.id),
+    preservePartitions: context.preservePartitions === true,
   });
   const closed = close(state, writer, { sinkTopic: null, output: null });
   const decoder = new SourceOperator({
@@ -295,6 +300,7 @@ const builders: { [K in StepKind]: StepBuilder<K> } = {
       timestamp: null,
       limits: context.limits,
       processingLog: context.operators.log(step.id),
+      preservePartitions: context.preservePartitions === true,
     });
     const closed = close(state, writer, { sinkTopic: null, output: null });
     const decoder = new SourceOperator({
@@ -369,6 +375,14 @@ export function buildQuery(root: Step, context: BuildContext): BuiltQuery {
       expected: 'streamSink@1, tableSink@1 or pushSink@1',
       found: root.kind,
     });
+  }
+  // Single-input pipelines with stateful operators (aggregates, materialized tables) get tasks
+  // with a TaskState (stateful-task.ts); multi-input pipelines (joins) make theirs already.
+  const environments = context.stateEnvironment ?? null;
+  for (const pipeline of state.closed) {
+    if (pipeline.createTasks === undefined && statefulOperators(pipeline).length > 0) {
+      pipeline.createTasks = (query, p) => createStatefulTasks(query, p, environments);
+    }
   }
   return { pipelines: state.closed, internalTopics: state.internalTopics, sinkTopic: state.sinkTopic, output: state.output };
 }

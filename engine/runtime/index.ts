@@ -2,7 +2,11 @@
  * engine/runtime — runs physical plans. A plan is cut into pipelines at repartition topics; each
  * pipeline gets one task per partition of the topic it reads. A task reads a bounded batch from
  * storage/log, decodes it, runs the operators (engine/operators) and appends the output (one batch
- * per partition), then commits its position periodically to the query's consumer group. Live
+ * per partition), then commits its position periodically to the query's consumer group. Tasks
+ * whose operators keep state (aggregates, materialized tables, joins) own a TaskState
+ * (engine/state) over a per-task environment (`stateEnvironment`: lmdb under `<dataDir>/state`
+ * in production), restore it before their first batch, resume from its checkpoint and commit it
+ * with their input offsets (stateful-task.ts, multi-input.ts). Live
  * mode loops on `log.waitForData`; deterministic mode runs only inside `drain()`, for the test
  * runner. Per-record failures go to the processing log and the query keeps running; failures
  * that must stop a query put it in ERROR with the error in `errors()`.
@@ -35,3 +39,6 @@ export type {
 export { InputCursor, MultiInputGroup, createMultiInputTasks, flowLeaves } from './multi-input.js';
 export type { FlowJoin, FlowLeaf, FlowNode, TaskStateEnvironmentFactory } from './multi-input.js';
 export { PRESERVE_PARTITIONS_PROPERTY } from './join-builders.js';
+export { StatefulTask, createStatefulTasks, statefulOperators, stateApplicationId } from './stateful-task.js';
+export { lmdbStateEnvironments, memoryStateEnvironments } from './state-environments.js';
+export type { LmdbStateEnvironmentsOptions, MemoryStateEnvironments } from './state-environments.js';

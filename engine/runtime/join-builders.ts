@@ -65,6 +65,7 @@ export interface JoinBuildContext {
   serdes: SerdeFactory;
   operators: OperatorContext;
   stateEnvironment?: TaskStateEnvironmentFactory | null;
+  preservePartitions?: boolean;
 }
 
 /** What builder.ts lends the join builders. */
@@ -220,7 +221,7 @@ export function joinStepBuilders<Open extends JoinInput, State extends JoinBuild
           : null;
       const partitionFor = (foreignKey: readonly unknown[], leftPartition: number): number => {
         if (rightPartitions === 1) return 0;
-        if (context.operators.properties[PRESERVE_PARTITIONS_PROPERTY] === true) return leftPartition % rightPartitions;
+        if (context.preservePartitions === true || context.operators.properties[PRESERVE_PARTITIONS_PROPERTY] === true) return leftPartition % rightPartitions;
         let bytes: Buffer | null = null;
         try {
           bytes = keySerde === null ? internalRowSerde.serialize(foreignKey) : keySerde.serialize(foreignKey);

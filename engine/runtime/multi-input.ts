@@ -21,11 +21,12 @@
  * offsets committed with the state.
  */
 import { SluiceError, isSluiceError } from '../../common/index.js';
-import { openStateEnvironment, type StateEnvironment } from '../../storage/state/index.js';
+import type { StateEnvironment } from '../../storage/state/index.js';
 import { TaskState, type KeyValueStore } from '../state/index.js';
 import { isStatefulOperator, taskStateStores, type EngineRecord, type JoinProcessor, type JoinProcessorFactory, type JoinSide, type Operator, type StatefulOperator } from '../operators/index.js';
 import type { Pipeline, PipelineSource } from './builder.js';
 import { Task, type RunningQuery } from './query.js';
+import { openTaskEnvironment } from './stateful-task.js';
 
 export interface FlowLeaf {
   readonly kind: 'leaf';
@@ -179,6 +180,10 @@ export class InputCursor extends Task {
   override close(): Promise<void> {
     return this.group.close();
   }
+
+  override deleteState(): Promise<void> {
+    return this.group.deleteState();
+  }
 }
 
 /** The task proper: the processors, their state, and the cursors of one partition. */
@@ -194,6 +199,7 @@ export class MultiInputGroup {
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
   private failed = false;
+  private deleted: Promise<void> | null = null;
 
   constructor(
     readonly query: RunningQuery,
@@ -233,17 +239,31 @@ export class MultiInputGroup {
   }
 
   private async restore(): Promise<void> {
+    const state = this.openState();
+    const outcome = await state.restore();
+    const checkpoint = outcome.checkpoint;
+    if (checkpoint !== null) {
+      for (const cursor of this.cursors) {
+        const found = checkpoint.inputOffsets.find((o) => o.topic === cursor.topic && o.partition === this.partition);
+        if (found === undefined) continue;
+        cursor.readPosition = found.offset;
+        cursor.position = found.offset;
+      }
+    }
+  }
+
+  /** Creates the TaskState, the processors and the operators' stores (not restored yet). */
+  private openState(): TaskState {
     const query = this.query;
     const applicationId = query.consumerGroupId ?? `_confluent-ksql-transient_${query.queryId}`;
-    const environment = this.stateEnvironment
-      ? this.stateEnvironment({ applicationId, taskId: this.taskId(), partition: this.partition })
-      : openStateEnvironment({ backend: 'memory' });
+    const environment = openTaskEnvironment(query, this.stateEnvironment, this.taskId(), this.partition);
     const state = new TaskState({
       environment,
       log: query.consumerGroupId === null ? null : query.log,
       applicationId,
       partition: this.partition,
       limits: query.limits,
+      clock: query.clock,
       commitIntervalMs: query.commitIntervalMs,
     });
     this.state = state;
@@ -256,16 +276,7 @@ export class MultiInputGroup {
     // The positions are state too: every commit then writes to a changelog, so its marker (and
     // the checkpoint a restore finds there) carries the latest offsets even when nothing else changed.
     this.offsets = state.keyValueStore<number>(inputOffsetsStore(this.root, this.pipeline.index), { cacheEntriesMax: 0 });
-    const outcome = await state.restore();
-    const checkpoint = outcome.checkpoint;
-    if (checkpoint !== null) {
-      for (const cursor of this.cursors) {
-        const found = checkpoint.inputOffsets.find((o) => o.topic === cursor.topic && o.partition === this.partition);
-        if (found === undefined) continue;
-        cursor.readPosition = found.offset;
-        cursor.position = found.offset;
-      }
-    }
+    return state;
   }
 
   /** One unit of work, serialized across the cursors' loops. */
@@ -406,6 +417,26 @@ export class MultiInputGroup {
     }
     for (const operator of this.statefulOperators) operator.closeTask(this.partition);
     await state.close();
+  }
+
+  /** After close: deletes the local state and the changelogs (TERMINATE, DROP); once per group. */
+  deleteState(): Promise<void> {
+    if (this.deleted === null) {
+      this.deleted = (async () => {
+        await this.close();
+        if (this.state === null) {
+          // Never opened this run: open it to learn its stores (state from an earlier run).
+          this.closed = false;
+          this.openState();
+          this.closed = true;
+          for (const operator of this.statefulOperators) operator.closeTask(this.partition);
+        }
+        const state = this.state!;
+        await state.deleteChangelogs();
+        await state.environment.destroy();
+      })();
+    }
+    return this.deleted;
   }
 }
 

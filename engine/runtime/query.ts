@@ -183,6 +183,12 @@ export class Task {
         await yieldToEventLoop();
         continue;
       }
+      try {
+        await this.onIdle();
+      } catch (error) {
+        query.fail(error);
+        break;
+      }
       const abort = new AbortController();
       this.waitAbort = abort;
       try {
@@ -210,6 +216,29 @@ export class Task {
 
   /** Called once the query has stopped (tasks with state commit and close it). */
   close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * The offset the consumer group may commit for this task: the position, or — for a task with
+   * state — the input offset committed with the state (never ahead of it).
+   */
+  committablePosition(): number {
+    return this.position;
+  }
+
+  /** Commits the task's state now if it has any (deterministic `drain()` at its end). */
+  flushState(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The live loop found nothing to read (a task with state commits when due). */
+  onIdle(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** After close: deletes the task's local state and changelogs (TERMINATE, DROP). */
+  deleteState(): Promise<void> {
     return Promise.resolve();
   }
 
@@ -343,7 +372,8 @@ export class RunningQuery {
       const offsets: Array<{ topic: string; partition: number; offset: number; metadata: string | null }> = [];
       for (const task of this.tasks) {
         const key = `${task.topic}\u0000${task.partition}`;
-        if (this.lastCommitted.get(key) !== task.position) offsets.push({ topic: task.topic, partition: task.partition, offset: task.position, metadata: null });
+        const position = task.committablePosition();
+        if (this.lastCommitted.get(key) !== position) offsets.push({ topic: task.topic, partition: task.partition, offset: position, metadata: null });
       }
       if (offsets.length === 0) return;
       await this.log.commitOffsets(this.consumerGroupId, offsets);
@@ -422,6 +452,12 @@ export class RunningQuery {
       })();
     }
     return this.stoppedPromise;
+  }
+
+  /** After stop: deletes every task's local state and state changelogs (TERMINATE, DROP). */
+  async deleteState(): Promise<void> {
+    await this.stop();
+    for (const task of this.tasks) await task.deleteState();
   }
 
   /** A failure that stops the query: state ERROR, the error listed in `errors()`. */

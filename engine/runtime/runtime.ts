@@ -48,8 +48,19 @@ export interface QueryRuntimeOptions {
   defaultOffsetReset?: OffsetReset;
   /** Errors kept per query for SHOW QUERIES EXTENDED. Default 10. */
   queryErrorsKept?: number;
-  /** Opens the storage environment of a stateful task (joins); default: in memory, restored from changelogs. */
+  /**
+   * Opens the storage environment of a stateful task of a persistent query (aggregates, tables,
+   * joins): `lmdbStateEnvironments(...)` in production; default: in memory, restored from changelogs.
+   */
   stateEnvironment?: TaskStateEnvironmentFactory;
+  /**
+   * Sinks and internal topics (repartition, subscription) write each record to the partition its
+   * input record was read from, not to its key's hash partition. For deterministic runs whose
+   * inputs were all written to one partition (ksqlDB's test driver behaves as one partition per
+   * topic): keeps co-partitioned inputs together and downstream order equal to write order.
+   * Default false (key-hash partitioning, as Kafka Streams).
+   */
+  preservePartitions?: boolean;
 }
 
 export interface StopOptions {
@@ -124,6 +135,7 @@ export class QueryRuntime {
       failOnInvalidTimestamp: isTrue(property(properties, 'ksql.timestamp.throw.on.invalid')),
       pushQueueRows: this.limits.pushQueueRowsMax,
       stateEnvironment: this.options.stateEnvironment ?? null,
+      preservePartitions: this.options.preservePartitions === true,
     });
     for (const topic of built.internalTopics) {
       if (!this.log.hasTopic(topic.name)) await this.log.createTopic(topic.name, { partitions: topic.partitions });
@@ -170,6 +182,8 @@ export class QueryRuntime {
     await query.stop();
     this.queries.delete(queryId);
     if (options.deleteInternalTopics === true) {
+      // ksqlDB's cleanup: the state stores' changelogs and local state go with the query.
+      await query.deleteState();
       for (const topic of query.internalTopics) if (this.log.hasTopic(topic)) await this.log.deleteTopic(topic);
       if (query.consumerGroupId !== null && this.log.listOffsetGroups().includes(query.consumerGroupId)) {
         await this.log.deleteOffsetGroup(query.consumerGroupId);
@@ -210,7 +224,14 @@ export class QueryRuntime {
       if (!progressed) break;
     }
     for (const query of this.queries.values()) {
-      if (query.state === 'RUNNING' || query.state === 'PAUSED') await query.commit();
+      if (query.state !== 'RUNNING' && query.state !== 'PAUSED') continue;
+      try {
+        for (const task of query.tasks) await task.flushState();
+      } catch (error) {
+        query.fail(error);
+        continue;
+      }
+      await query.commit();
     }
     return polls;
   }

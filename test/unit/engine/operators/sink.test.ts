@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PushQueue, PushSinkOperator, SinkOperator, makeRecord, murmur2, partitionForKey, type SinkOptions } from '../../../../engine/operators/index.js';
+import { PushQueue, PushSinkOperator, SinkOperator, absentKey, makeRecord, murmur2, partitionForKey, type SinkOptions } from '../../../../engine/operators/index.js';
 import type { SqlType } from '../../../../engine/types/index.js';
 import { openTestLog, readTopic, serdes, testProcessingLog } from './helpers.js';
 
@@ -67,6 +67,14 @@ describe('sink', () => {
     expect(records).toHaveLength(20);
     expect(records[1]!.value).toBe(null);
     expect(batches).toBeGreaterThan(1);
+  });
+
+  it('writes a key read without bytes as no key, but serializes a key computed to nulls', async () => {
+    const delimitedKey = serdes.create({ topic: 'out', target: 'key', format: 'DELIMITED', properties: {}, columns: [{ name: 'K', type: STRING }] });
+    const { log, sink } = await sinkFixture(1, { keySerde: delimitedKey });
+    await sink.write([makeRecord(absentKey(1), [1]), makeRecord([null], [2])]);
+    const { records } = await readTopic(log, 'out');
+    expect(records.map((r) => r.key)).toEqual([null, '']);
   });
 
   it('appends the window to windowed keys', async () => {
