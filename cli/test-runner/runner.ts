@@ -18,6 +18,9 @@ import {
   wrapWindowedKey,
   type TopicShape,
 } from './test-serde.js';
+import type { SchemaRegistry } from '../../registry/index.js';
+import { REGISTRY_TEST_FORMATS, deserializeRegistryTestValue, serializeRegistryTestValue, type RegistrySide } from './registry-serde.js';
+import { registerCaseSchemas } from './registry-setup.js';
 
 export interface SourceInfo extends TopicShape {
   name: string;
@@ -53,6 +56,13 @@ export interface EngineUnderTest {
   /** Processing errors of the running queries (SHOW QUERIES EXTENDED's queryErrors). */
   queryErrors(): string[];
   close(): Promise<void>;
+  /** The schema registry the engine uses (AVRO / PROTOBUF / JSON_SR cases need one). */
+  readonly registry?: SchemaRegistry;
+}
+
+export interface RunCaseOptions {
+  /** The engine has a schema registry: run AVRO / PROTOBUF / JSON_SR cases instead of skipping them. */
+  registry?: boolean;
 }
 
 export type CaseOutcome = { status: 'pass'; notes: string[] } | { status: 'fail'; reason: string } | { status: 'skip'; reason: string };
@@ -65,7 +75,7 @@ const UNSUPPORTED_FORMATS = /^(AVRO|PROTOBUF|PROTOBUF_NOSR|JSON_SR)$/;
 const SYSTEM_COLUMNS = new Set(['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND']);
 
 /** Why a case cannot run in-process (never counted as a pass), or null. */
-export function skipReason(testCase: TestCase): string | null {
+export function skipReason(testCase: TestCase, options: RunCaseOptions = {}): string | null {
   if (testCase.invalid) return `invalid test definition: ${testCase.invalid}`;
   const formats = new Set<string>();
   for (const statement of testCase.statements) {
@@ -79,7 +89,7 @@ export function skipReason(testCase: TestCase): string | null {
     if (/^ksql\.persistence\.default\.format\.(key|value)$/.test(key)) formats.add(String(value).toUpperCase());
   }
   const unsupported = [...formats].filter((f) => UNSUPPORTED_FORMATS.test(f));
-  if (unsupported.length) return `${unsupported.join('/')} format needs the schema registry, not built yet`;
+  if (unsupported.length && !options.registry) return `${unsupported.join('/')} format needs the schema registry, not built yet`;
   const text = testCase.statements.join('\n').toUpperCase();
   const testOnly = TEST_ONLY_FUNCTIONS.filter((name) => new RegExp(`\\b${name}\\s*\\(`).test(text));
   if (testOnly.length) return `uses functions that exist only on ksqlDB's test classpath: ${testOnly.join(', ')}`;
@@ -110,11 +120,12 @@ function topicsToCreate(testCase: TestCase): Map<string, number> {
   return topics;
 }
 
-function errorText(error: unknown): { message: string; statementText: string | null } {
+function errorText(error: unknown): { message: string; statementText: string | null; formattedStatement: string | null } {
   const message = error instanceof Error ? error.message : String(error);
-  const details = (error as { details?: { statementText?: unknown } } | null)?.details;
+  const details = (error as { details?: { statementText?: unknown; formattedStatement?: unknown } } | null)?.details;
   const statementText = typeof details?.statementText === 'string' ? details.statementText : null;
-  return { message, statementText };
+  const formattedStatement = typeof details?.formattedStatement === 'string' ? details.formattedStatement : null;
+  return { message, statementText, formattedStatement };
 }
 
 /** Which statement of the script failed, when the engine says. */
@@ -123,10 +134,16 @@ function statementIndexOf(error: unknown): number | null {
   return typeof index === 'number' ? index : null;
 }
 
-function errorMatches(expected: string | null, error: { message: string; statementText: string | null }): boolean {
+/**
+ * ksqlDB's unlogged message is `message\nStatement: <text>`; for errors of planning the text is
+ * the statement as its SqlFormatter re-formats it (`formattedStatement`, from the error's
+ * `details.formattedStatement`), else the statement as sent.
+ */
+function errorMatches(expected: string | null, error: { message: string; statementText: string | null; formattedStatement?: string | null }): boolean {
   if (expected === null) return true;
   const texts = [error.message];
   if (error.statementText) texts.push(`${error.message}\nStatement: ${error.statementText}`);
+  if (error.formattedStatement) texts.push(`${error.message}\nStatement: ${error.formattedStatement}`);
   return texts.some((text) => text.includes(expected));
 }
 
@@ -146,10 +163,39 @@ function topicShape(engine: EngineUnderTest, topic: string, testCase: TestCase):
   return null;
 }
 
+function registrySide(shape: TopicShape, topic: string, target: 'key' | 'value'): RegistrySide {
+  const key = target === 'key';
+  return {
+    topic,
+    target,
+    format: key ? shape.keyFormat : shape.valueFormat,
+    columns: (key ? shape.keyColumns : shape.valueColumns) as RegistrySide['columns'],
+    properties: (key ? shape.keyProperties : shape.valueProperties) ?? {},
+  };
+}
+
+async function serializeSide(engine: EngineUnderTest, shape: TopicShape, topic: string, target: 'key' | 'value', value: JsonTree | undefined): Promise<Buffer | null> {
+  const format = target === 'key' ? shape.keyFormat : shape.valueFormat;
+  if (REGISTRY_TEST_FORMATS.has(format.toUpperCase())) {
+    if (!engine.registry) throw new Error(`the ${format} format needs the engine's schema registry`);
+    return serializeRegistryTestValue(engine.registry, registrySide(shape, topic, target), value);
+  }
+  return serializeTestValue(format, value, target === 'key' ? shape.keyColumns : shape.valueColumns);
+}
+
+async function deserializeSide(engine: EngineUnderTest, shape: TopicShape, topic: string, target: 'key' | 'value', bytes: Buffer | null, exactDecimals: boolean) {
+  const format = target === 'key' ? shape.keyFormat : shape.valueFormat;
+  if (REGISTRY_TEST_FORMATS.has(format.toUpperCase())) {
+    if (!engine.registry) throw new Error(`the ${format} format needs the engine's schema registry`);
+    return deserializeRegistryTestValue(engine.registry, registrySide(shape, topic, target), bytes, exactDecimals);
+  }
+  return deserializeTestValue(format, bytes, target === 'key' ? shape.keyColumns : shape.valueColumns, exactDecimals);
+}
+
 async function produceInput(engine: EngineUnderTest, record: TestRecord, shape: TopicShape): Promise<void> {
-  let key = serializeTestValue(shape.keyFormat, record.key, shape.keyColumns);
+  let key = await serializeSide(engine, shape, record.topic, 'key', record.key);
   if (record.window) key = wrapWindowedKey(key, record.window);
-  const value = serializeTestValue(shape.valueFormat, record.value, shape.valueColumns);
+  const value = await serializeSide(engine, shape, record.topic, 'value', record.value);
   await engine.produce(record.topic, 0, {
     key,
     value,
@@ -158,7 +204,7 @@ async function produceInput(engine: EngineUnderTest, record: TestRecord, shape: 
   });
 }
 
-function decodeOutput(stored: StoredRecord, shape: TopicShape, exactDecimals: boolean): ActualRecord {
+async function decodeOutput(engine: EngineUnderTest, topic: string, stored: StoredRecord, shape: TopicShape, exactDecimals: boolean): Promise<ActualRecord> {
   let keyBytes = stored.key;
   let window: ActualRecord['window'] = null;
   if (shape.windowKind && keyBytes) {
@@ -169,8 +215,8 @@ function decodeOutput(stored: StoredRecord, shape: TopicShape, exactDecimals: bo
   return {
     partition: stored.partition,
     offset: stored.offset,
-    key: coerceTopLevelBytes(deserializeTestValue(shape.keyFormat, keyBytes, shape.keyColumns, exactDecimals)),
-    value: coerceTopLevelBytes(deserializeTestValue(shape.valueFormat, stored.value, shape.valueColumns, exactDecimals)),
+    key: coerceTopLevelBytes(await deserializeSide(engine, shape, topic, 'key', keyBytes, exactDecimals)),
+    value: coerceTopLevelBytes(await deserializeSide(engine, shape, topic, 'value', stored.value, exactDecimals)),
     timestampMs: stored.timestampMs,
     window,
     headers: stored.headers,
@@ -225,7 +271,8 @@ function expectedColumns(schemaText: string): Array<{ name: string; type: string
 }
 
 function schemaMismatch(expectedText: string, source: SourceInfo): string | null {
-  const expected = expectedColumns(expectedText).filter((c) => !SYSTEM_COLUMNS.has(c.name.toUpperCase()));
+  // Pseudo-columns in a value schema are ksqlDB's implicit ones; as a key (PARTITION BY ROWOFFSET) they are real.
+  const expected = expectedColumns(expectedText).filter((c) => c.namespace === 'KEY' || !SYSTEM_COLUMNS.has(c.name.toUpperCase()));
   const headerNames = new Set(source.headerColumns.map((c) => c.name));
   const actual = [
     ...source.keyColumns.map((c) => ({ name: c.name, type: normaliseType(formatSqlType(c.type)), namespace: 'KEY' })),
@@ -338,8 +385,8 @@ function checkPost(post: JsonTree, engine: EngineUnderTest): { failure: string |
 }
 
 /** Runs one case on a fresh engine made by `createEngine`. */
-export async function runCase(testCase: TestCase, createEngine: () => Promise<EngineUnderTest>): Promise<CaseOutcome> {
-  const skip = skipReason(testCase);
+export async function runCase(testCase: TestCase, createEngine: () => Promise<EngineUnderTest>, options: RunCaseOptions = {}): Promise<CaseOutcome> {
+  const skip = skipReason(testCase, options);
   if (skip) return { status: 'skip', reason: skip };
   const engine = await createEngine();
   try {
@@ -361,6 +408,14 @@ async function runOnEngine(testCase: TestCase, engine: EngineUnderTest): Promise
   for (const [topic, partitions] of topicsToCreate(testCase)) {
     if (!engine.hasTopic(topic)) await engine.createTopic(topic, partitions);
   }
+  if (engine.registry) {
+    try {
+      await registerCaseSchemas(engine.registry, testCase);
+    } catch (error) {
+      return fail(`cannot register the case's topic schemas: ${(error as Error).message}`);
+    }
+  }
+
 
   // ksqlDB's runner executes the statements as one script (so error positions count lines in
   // it); statements before a failing one stay applied.
@@ -414,7 +469,7 @@ async function runOnEngine(testCase: TestCase, engine: EngineUnderTest): Promise
     const actual: ActualRecord[] = [];
     for (const stored of await engine.readTopic(topic)) {
       try {
-        actual.push(decodeOutput(stored, shape, exactDecimals));
+        actual.push(await decodeOutput(engine, topic, stored, shape, exactDecimals));
       } catch (error) {
         return fail(`topic ${topic}: cannot deserialize record at partition ${stored.partition} offset ${stored.offset}: ${(error as Error).message}`);
       }

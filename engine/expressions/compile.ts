@@ -12,7 +12,9 @@
  *   BETWEEN is two comparisons, so NOT BETWEEN and NOT IN with a null operand are true;
  * - AND/OR/NOT use SQL's three-valued logic (ksqlDB would throw on a null BOOLEAN operand: the
  *   row's column becomes null / the filter drops it — the same outcome where it matters);
- * - arithmetic propagates null; INT wraps to 32 bits, BIGINT is a JS number; integer division
+ * - arithmetic propagates null, except inside a lambda body, where ksqlDB's generated Java unboxes
+ *   the operands and a null throws a NullPointerException (TRANSFORM(a, x => x + 5) over [5, NULL]
+ *   fails the whole call, so the column is null); INT wraps to 32 bits, BIGINT is a JS number; integer division
  *   truncates; integer division by zero throws `/ by zero` (ksqlDB's ArithmeticException: a
  *   processing-log entry, the column becomes null, a filter drops the row); DOUBLE follows IEEE;
  *   DECIMAL is exact with MathContext(precision, UNNECESSARY) then the result type's scale;
@@ -23,7 +25,10 @@
  * - CASE: the first WHEN whose condition is TRUE (null counts as false), lazily;
  * - CAST through engine/types' compileCast; function calls through the registry's overload (its
  *   `implementationFor` specialisation when present), FunctionContext first when `needsContext`;
- *   lambdas become JS functions (hoisted out of the row function when they read no column).
+ *   lambdas become JS functions (hoisted out of the row function when they read no column);
+ * - nested errors (ksqlDB's `ksql.nested.error.set.null`, on for new queries): an array item, map
+ *   key or value, struct field, CAST, or a function argument that is itself a function call is
+ *   null when it throws; the rest of the value survives (see `guarded`).
  */
 import { SluiceError, systemClock } from '../../common/index.js';
 import {
@@ -88,6 +93,7 @@ const defaultFunctionContext: FunctionContext = Object.freeze({
 export function compileExpression(expr: Expr, options: CompileOptions): CompiledExpression {
   const generator = new Generator(options);
   const inner: string[] = [];
+  generator.root = expr;
   const result = generator.gen(expr, inner, null);
   inner.push(`return ${result.code};`);
   // Anything a function implementation throws leaves as a SluiceError ENGINE_EVALUATION.
@@ -113,6 +119,7 @@ export function compileProjection(expressions: readonly Expr[], options: Compile
     const inner: string[] = [];
     const before = generator.mayThrow;
     generator.mayThrow = false;
+    generator.root = expr;
     const result = generator.gen(expr, inner, null);
     const name = `o${index}`;
     outputs.push(name);
@@ -170,6 +177,11 @@ class Generator {
   private nextLabel = 0;
   /** Set when the code emitted since the last reset can throw. */
   mayThrow = false;
+  /**
+   * The expression being compiled: a CAST there is not guarded, so its failure stays the
+   * expression's (a null column, reported; a filter's error) as ksqlDB's logged null would be.
+   */
+  root: Expr | null = null;
   private readonly functionContext: FunctionContext;
 
   constructor(private readonly options: CompileOptions) {
@@ -344,14 +356,10 @@ class Generator {
       case 'case':
         return this.caseWhen(expr, b, scope);
       case 'cast': {
-        const operand = this.gen(expr.operand, b, scope);
         const from = expr.operand.kind === 'null' ? null : expr.operand.type;
-        if (from !== null && sqlTypesEqual(from, expr.type)) return operand;
-        const cast = compileCast(from, expr.type);
-        this.mayThrow = true;
-        const t = this.temp();
-        b.push(`const ${t} = ${operand.nullable ? `${operand.code} === null ? null : ` : ''}${this.constant(cast)}(${operand.code});`);
-        return { code: t, nullable: true };
+        if (from !== null && sqlTypesEqual(from, expr.type)) return this.gen(expr.operand, b, scope);
+        if (expr === this.root) return this.castValue(expr, from, b, scope);
+        return this.guarded(b, (inner) => this.castValue(expr, from, inner, scope));
       }
       case 'call':
         return this.call(expr, b, scope);
@@ -386,15 +394,15 @@ class Generator {
         return { code: t, nullable: true };
       }
       case 'createArray': {
-        const elements = expr.elements.map((e) => this.gen(e, b, scope).code);
+        const elements = expr.elements.map((e) => this.guarded(b, (inner) => this.gen(e, inner, scope)).code);
         const t = this.temp();
         b.push(`const ${t} = [${elements.join(', ')}];`);
         return { code: t, nullable: false };
       }
       case 'createMap': {
         const entries = expr.entries.map((e) => {
-          const key = this.gen(e.key, b, scope);
-          const value = this.gen(e.value, b, scope);
+          const key = this.guarded(b, (inner) => this.gen(e.key, inner, scope));
+          const value = this.guarded(b, (inner) => this.gen(e.value, inner, scope));
           return `.set(${key.code}, ${value.code})`;
         });
         const t = this.temp();
@@ -403,7 +411,7 @@ class Generator {
       }
       case 'createStruct': {
         const fields = expr.fields.map((f) => {
-          const value = this.gen(f.value, b, scope);
+          const value = this.guarded(b, (inner) => this.gen(f.value, inner, scope));
           const key = SAFE_IDENTIFIER.test(f.name) && f.name !== '__proto__' ? JSON.stringify(f.name) : `[${JSON.stringify(f.name)}]`;
           return `${key}: ${value.code}`;
         });
@@ -416,6 +424,38 @@ class Generator {
         throw new SluiceError('INTERNAL_ASSERTION', `unknown expression kind ${JSON.stringify((never as Expr).kind)}`);
       }
     }
+  }
+
+  /**
+   * ksqlDB's `evaluateOrReturnNull` (`ksql.nested.error.set.null`, on for every new query): an
+   * array item, a map key or value, a struct field, a CAST, and a function argument that is itself
+   * a function call evaluate to null when they throw, so only that part of the value is lost.
+   * A CAST that is the whole expression is left unguarded: its failure nulls the column and is
+   * reported (ksqlDB logs it too), and a GROUP BY or filter sees the error.
+   */
+  private guarded(b: string[], generate: (inner: string[]) => Atom): Atom {
+    const before = this.mayThrow;
+    this.mayThrow = false;
+    const inner: string[] = [];
+    const atom = generate(inner);
+    const canThrow = this.mayThrow;
+    this.mayThrow = before;
+    if (!canThrow) {
+      b.push(...inner);
+      return atom;
+    }
+    const t = this.temp();
+    b.push(`let ${t} = null;`, 'try {', ...inner, `${t} = ${atom.code};`, `} catch { ${t} = null; }`);
+    return { code: t, nullable: true };
+  }
+
+  private castValue(expr: Extract<Expr, { kind: 'cast' }>, from: SqlType | null, b: string[], scope: LambdaScope | null): Atom {
+    const operand = this.gen(expr.operand, b, scope);
+    const cast = compileCast(from, expr.type);
+    this.mayThrow = true;
+    const t = this.temp();
+    b.push(`const ${t} = ${operand.nullable ? `${operand.code} === null ? null : ` : ''}${this.constant(cast)}(${operand.code});`);
+    return { code: t, nullable: true };
   }
 
   private nullCheck(...atoms: Atom[]): string {
@@ -479,6 +519,12 @@ class Generator {
     }
     const t = this.temp();
     const check = this.nullCheck(left, right);
+    if (check !== 'false' && scope !== null) {
+      // Inside a lambda ksqlDB's generated Java unboxes the operands: null throws (NPE).
+      this.mayThrow = true;
+      b.push(`const ${t} = ${check} ? ${this.helper('nullPointer')}() : ${code};`);
+      return { code: t, nullable: false };
+    }
     b.push(check === 'false' ? `const ${t} = ${code};` : `const ${t} = ${check} ? null : ${code};`);
     return { code: t, nullable: left.nullable || right.nullable };
   }
@@ -519,6 +565,11 @@ class Generator {
         throw unsupported(`Negation of ${formatSqlType(expr.type)} is not supported`);
     }
     const t = this.temp();
+    if (operand.nullable && scope !== null) {
+      this.mayThrow = true;
+      b.push(`const ${t} = ${operand.code} === null ? ${this.helper('nullPointer')}() : ${code};`);
+      return { code: t, nullable: false };
+    }
     b.push(`const ${t} = ${operand.nullable ? `${operand.code} === null ? null : ` : ''}${code};`);
     return { code: t, nullable: operand.nullable };
   }
@@ -699,7 +750,8 @@ class Generator {
     }
     const argumentTypes = expr.args.map((a) => (a.kind === 'lambda' || a.kind === 'null' ? null : a.type));
     const implementation = overload.implementationFor ? overload.implementationFor(argumentTypes, expr.type) : overload.implementation;
-    const args = expr.args.map((a) => this.gen(a, b, scope).code);
+    // ksqlDB guards an argument that is itself a function call (a failing UDF passes null on).
+    const args = expr.args.map((a) => (a.kind === 'call' ? this.guarded(b, (inner) => this.gen(a, inner, scope)) : this.gen(a, b, scope)).code);
     if (overload.needsContext === true) args.unshift(this.constant(this.functionContext));
     this.mayThrow = true;
     const t = this.temp();

@@ -15,6 +15,11 @@ export function divideByZero(): never {
   throw new SluiceError('ENGINE_EVALUATION', '/ by zero', { expected: 'a non-zero divisor', found: '0' });
 }
 
+/** Java's NullPointerException when generated code unboxes a null operand (arithmetic in a lambda). */
+export function nullPointer(): never {
+  throw new SluiceError('ENGINE_EVALUATION', 'java.lang.NullPointerException', { expected: 'a non-null operand', found: 'null' });
+}
+
 /** Wraps anything a function implementation threw into an ENGINE_EVALUATION error. */
 export function toEvaluationError(error: unknown): SluiceError {
   if (error instanceof SluiceError) return error;

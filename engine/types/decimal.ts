@@ -13,6 +13,7 @@
  */
 
 import { SluiceError } from '../../common/index.js';
+import { javaDoubleToString } from './java-double.js';
 
 export type RoundingMode = 'UP' | 'DOWN' | 'CEILING' | 'FLOOR' | 'HALF_UP' | 'HALF_DOWN' | 'HALF_EVEN' | 'UNNECESSARY';
 
@@ -149,8 +150,8 @@ export class Decimal {
 
   /**
    * From a JS number. Without `scale`: a safe integer gives scale 0 (Java `BigDecimal.valueOf(long)`),
-   * any other finite number gives Java's `BigDecimal.valueOf(double)` (its shortest decimal
-   * representation: 0.1 → 0.1, 1.5e-7 → 1.5E-7 with scale 8). With `scale`: that value rounded to
+   * any other finite number gives Java's `BigDecimal.valueOf(double)` (the decimal of
+   * `Double.toString`: 0.1 → 0.1, 1.5e-7 → 1.5E-7 with scale 8). With `scale`: that value rounded to
    * the scale (HALF_UP by default, as ksqlDB's casts do). NaN/Infinity throw.
    */
   static fromNumber(n: number, scale?: number, rounding: RoundingMode = 'HALF_UP'): Decimal {
@@ -168,24 +169,7 @@ export class Decimal {
     if (!Number.isFinite(n)) {
       throw new SluiceError('ENGINE_EVALUATION', `Cannot convert ${n} to a decimal`, { expected: 'a finite number', found: String(n) });
     }
-    // JS and Java 19+ both produce the shortest digits that round-trip; only the layout differs.
-    const s = n.toString(); // e.g. "0.1", "1e+21", "1.5e-7", "123"
-    const d = Decimal.fromString(s);
-    // Java's Double.toString always has at least one fraction digit: 1.0, 1.0E10, 100.0.
-    // In scientific form (|n| >= 1e7 or < 1e-3) Java writes d.dddE<exp> with at least one digit
-    // after the point.
-    const abs = Math.abs(n);
-    if (abs !== 0 && (abs >= 1e7 || abs < 1e-3)) {
-      // scale = (mantissa fraction digits, min 1) - exponent
-      const digits = abs.toExponential().split('e');
-      const mant = digits[0]!;
-      const exp = Number(digits[1]);
-      const fracDigits = Math.max(1, mant.includes('.') ? mant.length - mant.indexOf('.') - 1 : 0);
-      const wantScale = fracDigits - exp;
-      return d.scale === wantScale ? d : d.setScale(wantScale, 'UNNECESSARY');
-    }
-    if (d.scale <= 0) return d.setScale(1, 'UNNECESSARY');
-    return d;
+    return Decimal.fromString(javaDoubleToString(n));
   }
 
   /**

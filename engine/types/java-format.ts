@@ -1,10 +1,10 @@
 /**
  * Printing values the way ksqlDB (Java) prints them.
  *
- * - `javaDoubleToString`: Java 19+ `Double.toString` — the shortest decimal that round-trips (with
- *   Java's rule of also considering 2-digit candidates, so `4.9E-324`), plain for
- *   1e-3 <= |x| < 1e7 with at least one fraction digit (`1.0`, `100.0`, `0.001`), else computerized
- *   scientific notation (`1.0E7`, `1.2345678E-5`, `-Infinity`, `NaN`).
+ * - `javaDoubleToString` (java-double.ts): `Double.toString` of ksqlDB's JDK (FloatingDecimal, not
+ *   always the shortest form: `4.6116860184273879E18`), plain for 1e-3 <= |x| < 1e7 with at least
+ *   one fraction digit (`1.0`, `100.0`, `0.001`), else computerized scientific notation (`1.0E7`,
+ *   `1.2345678E-5`, `-Infinity`, `NaN`).
  * - `castToStringValue`: what `CAST(x AS STRING)` gives for each SQL type (ksqlDB's CastEvaluator:
  *   `String.valueOf` / `toPlainString` / SqlTimeTypes formatting).
  * - `javaToString`: Java's `Object.toString()` of the run-time value as it sits inside a List, Map
@@ -12,120 +12,11 @@
  */
 
 import { Decimal } from './decimal.js';
+import { javaDoubleToString } from './java-double.js';
+
+export { javaDoubleToString };
 import type { SqlType } from './sql-type.js';
 import { formatDate, formatTime, formatTimestamp, civilFromDays, MS_PER_DAY } from './time.js';
-
-/** Java 19+ `Double.toString(d)`. */
-export function javaDoubleToString(d: number): string {
-  if (d !== d) return 'NaN';
-  if (d === Infinity) return 'Infinity';
-  if (d === -Infinity) return '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const neg = d < 0;
-  const abs = neg ? -d : d;
-  if (abs < 1e7) {
-    // fast paths: integers are exact; plain JS output with 2+ significant digits is Java's too
-    if (Number.isInteger(abs)) return (neg ? '-' : '') + abs + '.0';
-    if (abs >= 1e-3) {
-      const s = String(abs); // plain form in this range
-      if (significantDigitCount(s) > 1) return neg ? '-' + s : s;
-    }
-  }
-  let { digits, exp } = shortestDigits(abs);
-  if (digits.length === 1) {
-    // Java also considers 2-digit decimals when the shortest has 1 digit, taking the closest.
-    const two = closestTwoDigit(abs);
-    if (two !== null) {
-      digits = two.digits;
-      exp = two.exp;
-    }
-  }
-  // value = 0.d1d2...dn × 10^(exp+1), i.e. d1.d2...dn × 10^exp
-  let out: string;
-  if (abs >= 1e-3 && abs < 1e7) {
-    if (exp >= 0) {
-      const intLen = exp + 1;
-      if (digits.length <= intLen) out = digits + '0'.repeat(intLen - digits.length) + '.0';
-      else out = digits.slice(0, intLen) + '.' + digits.slice(intLen);
-    } else {
-      out = '0.' + '0'.repeat(-exp - 1) + digits;
-    }
-  } else {
-    out = digits[0] + '.' + (digits.length > 1 ? digits.slice(1) : '0') + 'E' + exp;
-  }
-  return neg ? '-' + out : out;
-}
-
-function significantDigitCount(plain: string): number {
-  let n = 0;
-  let started = false;
-  for (let i = 0; i < plain.length; i++) {
-    const c = plain.charCodeAt(i);
-    if (c === 46) continue; // '.'
-    if (!started && c === 48) continue;
-    started = true;
-    n++;
-  }
-  return n;
-}
-
-/** Shortest round-tripping significant digits (no trailing zeros) and decimal exponent of abs > 0. */
-function shortestDigits(abs: number): { digits: string; exp: number } {
-  const s = abs.toExponential(); // shortest digits: "1.2345e-7", "5e-324"
-  const e = s.indexOf('e');
-  const mant = s.slice(0, e);
-  const exp = Number(s.slice(e + 1));
-  let digits = mant.length > 1 ? mant[0] + mant.slice(2) : mant;
-  let end = digits.length;
-  while (end > 1 && digits.charCodeAt(end - 1) === 48) end--;
-  digits = digits.slice(0, end);
-  return { digits, exp };
-}
-
-/** The 2-significant-digit decimal closest to abs that still rounds back to it, if it has 2 digits. */
-function closestTwoDigit(abs: number): { digits: string; exp: number } | null {
-  const candidates: string[] = [];
-  const p = abs.toPrecision(2); // correctly rounded to 2 digits, e.g. "4.9e-324", "20", "1.5e+21"
-  candidates.push(p);
-  const parsed = parsePrecision(p);
-  // the neighbour on the other side of abs, in case the nearest does not round-trip
-  const value = Number(p);
-  const step = 1; // one unit in the second digit
-  const otherMant = value > abs ? parsed.mant - step : parsed.mant + step;
-  if (otherMant >= 10 && otherMant <= 99) candidates.push(`${Math.floor(otherMant / 10)}.${otherMant % 10}e${parsed.exp}`);
-  for (const c of candidates) {
-    if (Number(c) === abs) {
-      const q = parsePrecision(c);
-      if (q.mant % 10 === 0) return null; // really a 1-digit decimal
-      return { digits: String(q.mant), exp: q.exp };
-    }
-  }
-  return null;
-}
-
-/** Parses a 2-significant-digit rendering into mantissa 10..99 and exponent of its first digit. */
-function parsePrecision(p: string): { mant: number; exp: number } {
-  const e = p.indexOf('e');
-  const body = e >= 0 ? p.slice(0, e) : p;
-  let exp = e >= 0 ? Number(p.slice(e + 1)) : 0;
-  // body is "d.d", "dd", "0.0dd" or "d.d" forms
-  let digits = body.replace('.', '');
-  const dot = body.indexOf('.');
-  if (e < 0) {
-    // plain form: exponent of the first significant digit
-    const intPart = dot >= 0 ? body.slice(0, dot) : body;
-    if (intPart !== '0') exp = intPart.length - 1;
-    else {
-      const frac = body.slice(dot + 1);
-      let z = 0;
-      while (frac[z] === '0') z++;
-      exp = -(z + 1);
-    }
-  }
-  digits = digits.replace(/^0+/, '');
-  const mant = Number((digits + '00').slice(0, 2));
-  return { mant, exp };
-}
 
 /** Java's `Integer.toString` / `Long.toString` of an integral number. */
 export function javaLongToString(n: number): string {

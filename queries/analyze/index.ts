@@ -24,7 +24,7 @@ export type { LogicalNode, LogicalNodeKind, NamedExpr, TableFunctionCall, Aggreg
 export { logicalSources } from './logical.js';
 export { analyzeQuery, windowSpec } from './query.js';
 export type { QueryAnalysis, QueryOptions, OutputColumn } from './query.js';
-export { analyzePersistentQuery } from './sink.js';
+export { analyzePersistentQuery, sanitizedPersistentStatement } from './sink.js';
 export type { PersistentQueryAnalysis, SinkTopic } from './sink.js';
 export {
   analyzeCreateSource,
@@ -41,3 +41,4 @@ export { analyzeInsertValues } from './insert-values.js';
 export type { InsertValuesAnalysis } from './insert-values.js';
 export { WithProperties, parseDurationMs, durationMs } from './properties.js';
 export { buildFormats, validateSerdes, canonicalFormat } from './formats.js';
+export { validatePullQuery, checkPullQueryable, checkPullKeyLiterals, PULL_QUERY_SYNTAX_HELP } from './pull.js';

@@ -8,7 +8,20 @@
  * column of both sides (`<ALIAS>_<COLUMN>` in step schemas); the key is the join key, named after
  * the first join column (`L_ID`) or the synthetic `ROWKEY`.
  */
-import { SluiceError, formatSqlType, sqlTypesEqual, type Ast, type DataSource, type Expr } from './deps.js';
+import {
+  ROWOFFSET_NAME,
+  ROWPARTITION_NAME,
+  ROWTIME_NAME,
+  SluiceError,
+  WINDOWEND_NAME,
+  WINDOWSTART_NAME,
+  formatSqlType,
+  sqlTypesEqual,
+  systemColumnType,
+  type Ast,
+  type DataSource,
+  type Expr,
+} from './deps.js';
 import type { AnalysisContext } from './context.js';
 import { ExpressionAnalyzer, expressionText, walkAst } from './expressions.js';
 import type { JoinKind, LogicalNode } from './logical.js';
@@ -92,6 +105,15 @@ function prepended(leaf: Leaf, idPrefix: string, side: 'Left' | 'Right'): Logica
     ...shape.key.map((c, i) => ({ name: `${q}_${c.name}`, expression: column(c, 'KEY', i) })),
   ];
   const keyExpressions = shape.key.map((c, i) => ({ name: c.name, expression: column(c, 'KEY', i) }));
+  // ksqlDB joins each side's schema withPseudoAndKeyColsInValue: `L.ROWTIME` is the left record's
+  // time, not the joined record's (and `L.WINDOWSTART` its window's start).
+  const pseudoColumns: RowColumn[] = [];
+  for (const name of [ROWTIME_NAME, ROWPARTITION_NAME, ROWOFFSET_NAME, ...(shape.windowed ? [WINDOWSTART_NAME, WINDOWEND_NAME] : [])]) {
+    const type = systemColumnType(name)!;
+    const kind = name as 'ROWTIME' | 'ROWPARTITION' | 'ROWOFFSET' | 'WINDOWSTART' | 'WINDOWEND';
+    valueExpressions.push({ name: `${q}_${name}`, expression: { kind: 'column', type, source: { kind }, name } });
+    pseudoColumns.push({ name, type, qualifier: q, physicalName: `${q}_${name}`, qualifiedOnly: true });
+  }
   return {
     kind: 'project',
     input: source,
@@ -99,7 +121,7 @@ function prepended(leaf: Leaf, idPrefix: string, side: 'Left' | 'Right'): Logica
     valueExpressions,
     shape: {
       key: shape.key,
-      value: [...shape.value, ...shape.key].map((c) => ({ ...c, physicalName: `${q}_${c.name}` })),
+      value: [...[...shape.value, ...shape.key].map((c) => ({ ...c, physicalName: `${q}_${c.name}` })), ...pseudoColumns],
       windowed: shape.windowed,
     },
     id: `${idPrefix}PrependAlias${side}`,

@@ -69,6 +69,8 @@ export interface QueryAnalysis {
   readonly aggregate: boolean;
   /** The source whose topic the sink inherits formats and partitions from (FROM's left-most). */
   readonly from: DataSource;
+  /** The query as ksqlDB's AstSanitizer rewrites it (aliases, qualified columns, EMIT CHANGES). */
+  readonly sanitizedQuery: Ast.Query;
 }
 
 interface SelectEntry {
@@ -235,6 +237,8 @@ export class QueryAnalyzer {
       items.push({ kind: 'single', alias, ast: expression });
     }
 
+    const sanitizedQuery = this.sanitizedQuery(items, persistent);
+
     // ---- column references, in ksqlDB's order of checks ----
     const sourceScope = this.scopeOf(sourceShape);
     // A windowed aggregation gives WINDOWSTART / WINDOWEND to its SELECT (and, to be rejected
@@ -346,7 +350,9 @@ export class QueryAnalyzer {
     }
 
     // ---- aggregation ----
-    let windowInfo: QueryAnalysis['window'] = fromSource.window === null || query.from.kind !== 'source' ? null : { ...fromSource.window };
+    // A join of windowed sources keeps the windowed key (the left-most source's window).
+    let windowInfo: QueryAnalysis['window'] =
+      fromSource.window === null || (query.from.kind !== 'source' && !sourceShape.windowed) ? null : { ...fromSource.window };
     let aggregateSubstitute: ((ast: Ast.Expression) => Expr | undefined) | null = null;
     const preAggregateShape = node.shape;
     const expanded = this.expandSelect(items, preAggregateShape);
@@ -473,7 +479,7 @@ export class QueryAnalyzer {
         tableFunctions.length === 0;
       if (!partitionByNull && !newPlanner) {
         const missing = currentShape.key.map((_, index) => index).filter((index) => !keyItems.has(index));
-        if (missing.length > 0) this.throwKeysMissing(keyRequirement, currentShape);
+        if (missing.length > 0) this.throwKeysMissing(keyRequirement, currentShape, missing);
       }
       keyExpressions = [];
       keyColumns = [];
@@ -536,6 +542,45 @@ export class QueryAnalyzer {
       refinement: query.emit,
       aggregate: isAggregate,
       from: fromSource,
+      sanitizedQuery,
+    };
+  }
+
+  /**
+   * The query as ksqlDB's AstSanitizer rewrites it, for the `Statement:` of its error messages:
+   * every select item aliased, column references qualified by the one source that has them, and
+   * a persistent query's EMIT CHANGES made explicit.
+   */
+  private sanitizedQuery(
+    items: ReadonlyArray<{ kind: 'single'; alias: string; ast: Ast.Expression } | { kind: 'all'; source?: string } | { kind: 'structAll'; base: Ast.Expression }>,
+    persistent: boolean,
+  ): Ast.Query {
+    const query = this.query;
+    const qualify = (ast: Ast.Expression): Ast.Expression =>
+      mapAst(ast, (e) => {
+        if (e.kind !== 'columnReference') return undefined;
+        const resolved = this.nameScope?.resolve(undefined, e.name);
+        const qualifier = resolved !== undefined && 'qualifier' in resolved ? resolved.qualifier : null;
+        return qualifier === null ? undefined : { kind: 'qualifiedColumnReference', source: qualifier, name: e.name, span: e.span };
+      });
+    const select = query.select.map((item, index): Ast.SelectItem => {
+      const entry = items[index];
+      if (item.kind === 'singleColumn' && entry?.kind === 'single') return { ...item, expression: qualify(item.expression), alias: entry.alias };
+      if (item.kind === 'structAll') return { ...item, base: qualify(item.base) };
+      return item;
+    });
+    const optional = (ast: Ast.Expression | undefined): Ast.Expression | undefined => (ast === undefined ? undefined : qualify(ast));
+    const from: Ast.Relation =
+      query.from.kind === 'join' ? { ...query.from, rights: query.from.rights.map((r) => ({ ...r, on: qualify(r.on) })) } : query.from;
+    return {
+      ...query,
+      select,
+      from,
+      where: optional(query.where),
+      groupBy: query.groupBy?.map(qualify),
+      partitionBy: query.partitionBy?.map(qualify),
+      having: optional(query.having),
+      emit: query.emit ?? (persistent ? 'CHANGES' : undefined),
     };
   }
 
@@ -547,8 +592,10 @@ export class QueryAnalyzer {
     return target.keyColumns.find((c) => c.name === name) ?? target.valueColumns.find((c) => c.name === name);
   }
 
-  private throwKeysMissing(requirement: KeyRequirement, shape: RowShape): never {
-    const texts = requirement.texts.length > 0 ? requirement.texts : shape.key.map((c) => c.name);
+  /** `missing`: the key indexes not selected; ksqlDB names only those for grouping expressions. */
+  private throwKeysMissing(requirement: KeyRequirement, shape: RowShape, missing: readonly number[]): never {
+    const all = requirement.texts.length > 0 ? requirement.texts : shape.key.map((c) => c.name);
+    const texts = requirement.what === 'grouping expression' && all.length === shape.key.length ? missing.map((i) => all[i]!) : all;
     const requireAll = requirement.what !== 'join expression';
     const plural = texts.length > 1;
     const types = requirement.what + (plural ? 's' : '');
@@ -706,7 +753,7 @@ export class QueryAnalyzer {
       }
       const values = this.aliases.length > 1 ? this.joinStarOrder(shape.value) : shape.value;
       for (const c of values) {
-        if (!wanted(c)) continue;
+        if (!wanted(c) || c.qualifiedOnly === true) continue;
         if (keyNames.has(c.name) && c.qualifier === null) continue;
         if (shape.key.some((k) => k.name === c.name && (k.qualifier === c.qualifier || k.qualifier === null))) continue;
         if (c.name.startsWith('KSQL_SYNTH_')) continue;
@@ -768,6 +815,16 @@ export class QueryAnalyzer {
       for (const g of groupBy) {
         const bound = windowBoundIn(g, false);
         if (bound !== undefined) throw windowBoundError(bound);
+      }
+    }
+    // ksqlDB cannot resolve window bounds in the SELECT of a windowed aggregation over a join
+    // (https://github.com/confluentinc/ksql/issues/5931): the join's schema has no bounds.
+    if (windowed && query.from.kind !== 'source') {
+      for (const item of singles) {
+        const bound = windowBoundIn(item.ast, true);
+        if (bound !== undefined) {
+          throw new SluiceError('SQL_ANALYSIS', `SELECT column '${bound}' cannot be resolved.`, { kind: 'nameResolution', found: bound });
+        }
       }
     }
 

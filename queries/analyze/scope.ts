@@ -26,6 +26,11 @@ export interface RowColumn {
   readonly qualifier: string | null;
   /** The column's name in step schemas when it differs (join outputs: `<ALIAS>_<NAME>`). */
   readonly physicalName?: string;
+  /**
+   * A join side's copy of a pseudo-column or window bound (`L.ROWTIME`, `L.WINDOWSTART`): found
+   * only through its qualifier, never listed by `*`.
+   */
+  readonly qualifiedOnly?: boolean;
 }
 
 export interface RowShape {
@@ -64,6 +69,7 @@ export class ShapeScope implements Scope {
     const add = (c: RowColumn, source: ColumnSource, isKey: boolean): void => {
       if (this.options.hidden?.(c.name) === true) return;
       if (c.name !== name) return;
+      if (c.qualifiedOnly === true && qualifier === undefined) return;
       if (qualifier !== undefined && c.qualifier !== null && c.qualifier !== qualifier) return;
       const q = c.qualifier ?? '';
       if (seenQualifiers.has(q)) return; // key first; a value copy of the same column is the same column

@@ -174,6 +174,25 @@ export function analyzePersistentQuery(
   };
 }
 
+/**
+ * The statement as ksqlDB's AstSanitizer leaves it (select items aliased, columns qualified,
+ * EMIT CHANGES explicit), whose SqlFormatter text ksqlDB puts after `Statement:` in the errors
+ * of planning; undefined when the query does not analyze.
+ */
+export function sanitizedPersistentStatement<S extends Ast.CreateStreamAsSelect | Ast.CreateTableAsSelect | Ast.InsertInto>(
+  statement: S,
+  context: AnalysisContext,
+): S | undefined {
+  try {
+    const target = statement.kind === 'insertInto' ? context.catalog.source(statement.target) : undefined;
+    const sinkName = statement.kind === 'insertInto' ? statement.target : statement.name;
+    const query = analyzeQuery(context, statement.query, target === undefined ? { persistent: true, sinkName } : { persistent: true, sinkName, target });
+    return { ...statement, query: query.sanitizedQuery };
+  } catch {
+    return undefined;
+  }
+}
+
 function analyzeInsertInto(statement: Ast.InsertInto, context: AnalysisContext): PersistentQueryAnalysis {
   const target = context.catalog.source(statement.target);
   if (target === undefined) {

@@ -112,6 +112,92 @@ class Formatter {
     return `${command} ${queryId === undefined ? 'ALL' : this.name(queryId)}`;
   }
 
+  // ---- ksqlDB's SqlFormatter layout (the `Statement:` of its error messages) ----
+
+  /** A statement as ksqlDB's SqlFormatter prints it: queries over several lines. */
+  ksqlStatement(statement: Statement): string {
+    switch (statement.kind) {
+      case 'createStreamAsSelect':
+      case 'createTableAsSelect': {
+        const kind = statement.kind === 'createStreamAsSelect' ? 'STREAM' : 'TABLE';
+        const properties = this.ksqlProperties(statement.properties);
+        return (
+          `CREATE ${statement.orReplace ? 'OR REPLACE ' : ''}${kind} ${statement.ifNotExists ? 'IF NOT EXISTS ' : ''}${this.name(statement.name)}` +
+          `${properties === '' ? '' : ` WITH (${properties})`} AS ${this.ksqlQuery(statement.query)}`
+        ).replace(/\n+$/, '');
+      }
+      case 'insertInto': {
+        const properties = this.ksqlProperties(statement.properties);
+        return `INSERT INTO ${this.name(statement.target)} ${properties === '' ? '' : ` WITH (${properties}) `}${this.ksqlQuery(statement.query)}`.replace(/\n+$/, '');
+      }
+      default:
+        return this.node(statement);
+    }
+  }
+
+  /** PropertiesConfig.toString: upper-case names in natural order, `NAME=literal`. */
+  private ksqlProperties(properties: readonly Property[]): string {
+    return [...properties]
+      .map((p) => ({ name: p.name.toUpperCase(), value: this.node(p.value) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((p) => `${p.name}=${p.value}`)
+      .join(', ');
+  }
+
+  private ksqlQuery(query: Query): string {
+    let out = 'SELECT';
+    if (query.select.length > 1) query.select.forEach((item, i) => (out += `${i === 0 ? '' : ','}\n  ${this.ksqlSelectItem(item)}`));
+    else out += ` ${this.ksqlSelectItem(query.select[0]!)}`;
+    out += `\nFROM ${this.ksqlRelation(query.from)}\n`;
+    if (query.window) out += `WINDOW${this.ksqlWindow(query.window)}\n`;
+    if (query.where) out += `WHERE ${this.node(query.where)}\n`;
+    if (query.groupBy) out += `GROUP BY ${query.groupBy.map((e) => this.node(e)).join(', ')}\n`;
+    if (query.partitionBy) out += `PARTITION BY ${query.partitionBy.map((e) => this.node(e)).join(', ')}\n`;
+    if (query.having) out += `HAVING ${this.node(query.having)}\n`;
+    if (query.emit) out += `EMIT ${query.emit}\n`;
+    if (query.limit !== undefined) out += `LIMIT ${query.limit}\n`;
+    return out;
+  }
+
+  private ksqlSelectItem(item: Query['select'][number]): string {
+    if (item.kind === 'singleColumn') return `${this.node(item.expression)}${item.alias === undefined ? '' : ` ${this.name(item.alias)}`}`;
+    return this.node(item);
+  }
+
+  private ksqlRelation(relation: Query['from']): string {
+    const source = (r: SourceRelation): string => `${this.name(r.name)} ${this.name(r.alias)}`;
+    if (relation.kind === 'source') return source(relation);
+    let out = source(relation.left);
+    for (const right of relation.rights) {
+      const type = right.type === 'INNER' ? 'INNER' : `${right.type === 'FULL' ? 'FULL' : right.type} OUTER`;
+      let within = '';
+      if (right.within !== undefined) {
+        const { before, after, gracePeriod } = right.within;
+        within =
+          ' WITHIN ' +
+          (before.value === after.value ? `${before.value} ${before.unit}` : `(${before.value} ${before.unit}, ${after.value} ${after.unit})`) +
+          (gracePeriod === undefined ? '' : ` GRACE PERIOD ${gracePeriod.value} ${gracePeriod.unit}`);
+      }
+      out += `\n${type} JOIN ${source(right.relation)}${within} ON (${this.node(right.on)})`;
+    }
+    return out;
+  }
+
+  /** KsqlWindowExpression.toString: ` TUMBLING ( SIZE 1 MINUTES , GRACE PERIOD 0 SECONDS ) `. */
+  private ksqlWindow(window: WindowExpression): string {
+    const tail = `${window.retention ? ` , RETENTION ${this.node(window.retention)}` : ''}${window.gracePeriod ? ` , GRACE PERIOD ${this.node(window.gracePeriod)}` : ''} ) `;
+    switch (window.kind) {
+      case 'tumblingWindow':
+        return ` TUMBLING ( SIZE ${this.node(window.size)}${tail}`;
+      case 'hoppingWindow':
+        return ` HOPPING ( SIZE ${this.node(window.size)} , ADVANCE BY ${this.node(window.advanceBy)}${tail}`;
+      case 'sessionWindow':
+        return ` SESSION ( ${this.node(window.gap)}${tail}`;
+      default:
+        return assertNever(window, 'window expression');
+    }
+  }
+
   private readonly printers: Printers = {
     // ---- types
     primitiveType: (node) => node.name,
@@ -278,6 +364,16 @@ export function formatExpression(expression: Expression | FunctionArgument, opti
 
 export function formatType(type: Type, options: FormatOptions = {}): string {
   return format(type, options);
+}
+
+/**
+ * A statement as ksqlDB's SqlFormatter prints it (the text after `Statement:` in its error
+ * messages): CREATE ... AS SELECT and INSERT INTO over several lines, one select item per line,
+ * `FROM S S`, `ALIAS` without AS, WITH properties upper-cased in name order. Other statements
+ * print as `format` does. Give it the sanitized statement (aliases, qualified columns) to match.
+ */
+export function formatKsqlStatement(statement: Statement): string {
+  return quoting.ksqlStatement(statement);
 }
 
 /** Prints statements as a script: each followed by `;`, one per line. */

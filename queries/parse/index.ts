@@ -24,7 +24,7 @@ export { needsQuotes, tokenize, KEYWORDS, NON_RESERVED } from './lexer.js';
 export type { Token, TokenKind, Keyword } from './lexer.js';
 export { parseScript, parseStatements, parseStatement, parseExpression, parseType, splitStatements } from './parser.js';
 export type { ParseOptions, ScriptStatement, StatementText } from './parser.js';
-export { format, formatExpression, formatType, formatStatements, formatIdentifier } from './format.js';
+export { format, formatExpression, formatKsqlStatement, formatType, formatStatements, formatIdentifier } from './format.js';
 export type { FormatOptions } from './format.js';
 export { substituteVariables } from './variables.js';
 export type { Variables } from './variables.js';

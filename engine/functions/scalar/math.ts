@@ -29,6 +29,7 @@ import {
 } from './define.js';
 import { compareBytesSigned } from '../java/text.js';
 import { compareDoubles } from '../java/values.js';
+import { javaLog } from '../java/math.js';
 
 const CATEGORY = 'MATHEMATICAL';
 
@@ -276,7 +277,7 @@ export const mathFunctions: readonly ScalarFunction[] = [
   ceilFloor('FLOOR', 'Returns the largest integer less than or equal to the specified numeric expression.', Math.floor, 'FLOOR'),
   extremum('GREATEST', 'Returns the highest non-null value among a variable number of comparable columns.'),
   extremum('LEAST', 'Returns the lowest non-null value among a variable number of comparable columns'),
-  unaryDouble('LN', 'The natural logarithm of a value.', Math.log, {
+  unaryDouble('LN', 'The natural logarithm of a value.', javaLog, {
     int: 'Returns the natural logarithm (base e) of an INT value.',
     bigint: 'Returns the natural logarithm (base e) of a BIGINT value.',
     double: 'Returns the natural logarithm (base e) of a DOUBLE value.',
@@ -289,7 +290,7 @@ export const mathFunctions: readonly ScalarFunction[] = [
       [DOUBLE, 'a DOUBLE'],
     ].map(([t, what]) =>
       // ksqlDB's one-argument LOG is the natural logarithm, whatever its description says
-      overload([t as SqlType], DOUBLE, (v: number | null) => (v === null ? null : Math.log(v)), {
+      overload([t as SqlType], DOUBLE, (v: number | null) => (v === null ? null : javaLog(v)), {
         names: ['value'],
         docs: ['the value get the base 10 logarithm of.'],
         description: `Returns the base 10 logarithm of ${what as string} value.`,
@@ -306,7 +307,7 @@ export const mathFunctions: readonly ScalarFunction[] = [
         (base: number | null, v: number | null) => {
           if (base === null || v === null) return null;
           if (base <= 0 || base === 1) return NaN;
-          return Math.log(v) / Math.log(base);
+          return javaLog(v) / javaLog(base);
         },
         { names: ['base', 'value'], docs: ['the base of the logarithm.', 'the value get the logarithm of.'], description: `Returns the logarithm with the given base of ${what as string} value.` },
       ),

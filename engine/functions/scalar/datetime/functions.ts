@@ -169,6 +169,7 @@ function requireNonNull<T>(value: T | null, what: string): T {
 export const datetimeFunctions: readonly ScalarFunction[] = [
   {
     name: 'CONVERT_TZ',
+    declaredName: 'convert_tz',
     category: CATEGORY,
     description: 'Converts a TIMESTAMP value from one timezone to another.',
     overloads: [
@@ -196,6 +197,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'DATEADD',
+    declaredName: 'dateadd',
     category: CATEGORY,
     description: 'Adds a duration to a DATE value.',
     overloads: [
@@ -210,6 +212,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'DATESUB',
+    declaredName: 'datesub',
     category: CATEGORY,
     description: 'Subtracts a duration from a DATE value.',
     overloads: [
@@ -224,6 +227,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'DATETOSTRING',
+    declaredName: 'datetostring',
     category: CATEGORY,
     description:
       'Converts the number of days since 1970-01-01 00:00:00 UTC/GMT to a date string using the given format ' +
@@ -244,6 +248,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'FORMAT_DATE',
+    declaredName: 'format_date',
     category: CATEGORY,
     description:
       'Converts a DATE value to a string using the given format pattern (java.time.format.DateTimeFormatter).',
@@ -262,6 +267,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'FORMAT_TIME',
+    declaredName: 'format_time',
     category: CATEGORY,
     description: 'Converts a TIME value into the string representation of the time in the given format.',
     overloads: [
@@ -288,6 +294,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'FORMAT_TIMESTAMP',
+    declaredName: 'format_timestamp',
     category: CATEGORY,
     description: 'Converts a TIMESTAMP value into the string representation of the timestamp in the given format.',
     overloads: [
@@ -324,6 +331,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'FROM_DAYS',
+    declaredName: 'from_days',
     category: CATEGORY,
     description: 'Converts a number of days since epoch to a DATE value.',
     overloads: [
@@ -341,6 +349,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'FROM_UNIXTIME',
+    declaredName: 'from_unixtime',
     category: CATEGORY,
     description: 'Converts the number of milliseconds since 1970-01-01 00:00:00 UTC/GMT into a TIMESTAMP value.',
     overloads: [
@@ -355,6 +364,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'PARSE_DATE',
+    declaredName: 'parse_date',
     category: CATEGORY,
     description:
       'Converts a string representation of a date in the given format into a DATE value. The format pattern ' +
@@ -384,6 +394,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'PARSE_TIME',
+    declaredName: 'parse_time',
     category: CATEGORY,
     description: 'Converts a string representation of a time in the given format into a TIME value.',
     overloads: [
@@ -412,6 +423,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'PARSE_TIMESTAMP',
+    declaredName: 'parse_timestamp',
     category: CATEGORY,
     description: 'Converts a string representation of a date in the given format into a TIMESTAMP value.',
     overloads: [
@@ -439,6 +451,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'STRINGTODATE',
+    declaredName: 'stringtodate',
     category: CATEGORY,
     description:
       'Converts a string representation of a date in the given format into the number of days since ' +
@@ -468,6 +481,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'STRINGTOTIMESTAMP',
+    declaredName: 'stringtotimestamp',
     category: CATEGORY,
     description:
       'Converts a string representation of a date in the given format into the number of milliseconds since ' +
@@ -522,6 +536,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'TIMEADD',
+    declaredName: 'timeadd',
     category: CATEGORY,
     description: 'Adds a duration to a TIME value.',
     overloads: [
@@ -536,6 +551,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'TIMESUB',
+    declaredName: 'timesub',
     category: CATEGORY,
     description: 'Subtracts a duration from a TIME value.',
     overloads: [
@@ -550,6 +566,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'TIMESTAMPADD',
+    declaredName: 'timestampadd',
     category: CATEGORY,
     description: 'Adds a duration to a TIMESTAMP value.',
     overloads: [
@@ -565,6 +582,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'TIMESTAMPSUB',
+    declaredName: 'timestampsub',
     category: CATEGORY,
     description: 'Subtracts a duration from a TIMESTAMP value.',
     overloads: [
@@ -580,6 +598,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'TIMESTAMPTOSTRING',
+    declaredName: 'timestamptostring',
     category: CATEGORY,
     description:
       'Converts a number of milliseconds since 1970-01-01 00:00:00 UTC/GMT into the string representation of the ' +
@@ -617,6 +636,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'UNIX_DATE',
+    declaredName: 'unix_date',
     category: CATEGORY,
     description: 'Returns the current number of days for the system since 1970-01-01 00:00:00 UTC/GMT.',
     overloads: [
@@ -639,6 +659,7 @@ export const datetimeFunctions: readonly ScalarFunction[] = [
   },
   {
     name: 'UNIX_TIMESTAMP',
+    declaredName: 'unix_timestamp',
     category: CATEGORY,
     description: 'Returns the current number of milliseconds for the system since 1970-01-01 00:00:00 UTC/GMT.',
     overloads: [

@@ -376,3 +376,42 @@ describe('projection', () => {
     expect(projection.texts[2]).toBe('(V1 / 0)');
   });
 });
+
+describe('nested errors (ksql.nested.error.set.null)', () => {
+  const boom = call('BOOM', INT);
+  it('null only the failing array item, map entry or struct field', () => {
+    expect(evaluate({ kind: 'createArray', type: arr(INT), elements: [lit(INT, 44), boom] })).toEqual([44, null]);
+    expect(evaluate({ kind: 'createMap', type: map(STRING, INT), entries: [{ key: lit(STRING, 'boo'), value: boom }, { key: lit(STRING, 'shoe'), value: lit(INT, 3) }] })).toEqual(
+      new Map<string, unknown>([
+        ['boo', null],
+        ['shoe', 3],
+      ]),
+    );
+    expect(evaluate({ kind: 'createStruct', type: struct([['F1', STRING], ['F2', INT]]), fields: [{ name: 'F1', value: lit(STRING, 'moo') }, { name: 'F2', value: boom }] })).toEqual({
+      F1: 'moo',
+      F2: null,
+    });
+  });
+
+  it('pass null on for a function argument that is a failing call, and for a nested CAST', () => {
+    // COALESCE(parse_date(bad), ...) in null.json: the inner call's failure is a null argument
+    expect(evaluate(call('LEN', INT, call('BOOM', STRING)))).toBe(null);
+    const failingCast: Expr = { kind: 'cast', type: INT, operand: v(0, STRING) };
+    expect(evaluate({ kind: 'createArray', type: arr(INT), elements: [failingCast, lit(INT, 1)] }, ['abc'])).toEqual([null, 1]);
+    // a CAST that is the whole expression still fails (the column is null and reported)
+    expect(() => evaluate(failingCast, ['abc'])).toThrow();
+  });
+
+  it('throw for arithmetic on null inside a lambda (Java unboxing), failing the whole call', () => {
+    const plusFive: Expr = { kind: 'lambda', type: INT, params: ['x'], body: arith('+', { kind: 'lambdaVariable', type: INT, name: 'x' }, lit(INT, 5), INT) };
+    const transform = call('TRANSFORM', arr(INT), v(0, arr(INT)), plusFive);
+    expect(evaluate(transform, [[3, 6]])).toEqual([8, 11]);
+    expect(() => evaluate(transform, [[5, null]])).toThrow('NullPointerException');
+    const errors: number[] = [];
+    const projection = compileProjection([transform], options, (i) => errors.push(i));
+    expect(projection.evaluate(makeRecord([], [[5, null]]))).toEqual([null]);
+    expect(errors).toEqual([0]);
+    // outside lambdas arithmetic still propagates null
+    expect(evaluate(arith('+', v(0, INT), lit(INT, 5), INT), [null])).toBe(null);
+  });
+});

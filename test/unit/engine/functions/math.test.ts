@@ -26,6 +26,16 @@ describe('unary DOUBLE functions (math.json)', () => {
     }
   });
 
+  it("computes LN and LOG correctly rounded, like Java's Math.log (V8's Math.log(3) is one ulp low)", () => {
+    expect(call('LN', [DOUBLE], [3])).toBe(1.0986122886681098);
+    expect(call('LN', [INTEGER], [3])).toBe(1.0986122886681098);
+    expect(call('LOG', [DOUBLE], [3])).toBe(1.0986122886681098);
+    expect(call('LN', [DOUBLE], [1])).toBe(0);
+    expect(call('LN', [DOUBLE], [5e-324])).toBe(-744.4400719213812);
+    expect(call('LN', [DOUBLE], [Infinity])).toBe(Infinity);
+    expect(call('LOG', [INTEGER, INTEGER], [2, 8])).toBe(3);
+  });
+
   it('returns NaN where Java does, and NULL for NULL', () => {
     expect(call('LN', [DOUBLE], [-3])).toBeNaN();
     expect(call('SQRT', [INTEGER], [-1])).toBeNaN();

@@ -140,6 +140,13 @@ describe('errors', () => {
     expect(errorOf(() => resolve('COALESCE', []))).toContain("Function 'COALESCE' does not accept parameters ()");
   });
 
+  it("names the date/time functions as ksqlDB declares them (lower case)", () => {
+    expect(errorOf(() => resolve('DATEADD', [STRING, INTEGER, STRING, INTEGER]))).toContain("Function 'dateadd' does not accept parameters");
+    expect(errorOf(() => resolve('TIMESUB', [BOOLEAN]))).toContain("Function 'timesub' does not accept parameters (BOOLEAN).");
+    expect(errorOf(() => resolve('TIMESTAMPSUB', [BOOLEAN]))).toContain("Function 'timestampsub' does not accept parameters (BOOLEAN).");
+    expect(errorOf(() => resolve('PARSE_DATE', [BOOLEAN]))).toContain("Function 'parse_date' does not accept parameters (BOOLEAN).");
+  });
+
   it('prints struct and decimal argument types as ksqlDB does', () => {
     const struct = structType([{ name: 'A', type: INTEGER }]);
     expect(errorOf(() => resolve('UCASE', [struct]))).toContain('does not accept parameters (STRUCT<A INTEGER>).');

@@ -22,7 +22,7 @@ import {
   structType,
 } from './fixtures.js';
 
-describe('javaDoubleToString (Java 19+ Double.toString)', () => {
+describe("javaDoubleToString (Double.toString of ksqlDB's JDK 8-18: FloatingDecimal)", () => {
   const cases: [number, string][] = [
     [0, '0.0'],
     [-0, '-0.0'],
@@ -46,9 +46,13 @@ describe('javaDoubleToString (Java 19+ Double.toString)', () => {
     [1e10, '1.0E10'],
     [123456789012, '1.23456789012E11'],
     [1e21, '1.0E21'],
-    [1e23, '1.0E23'],
-    [2e23, '2.0E23'],
-    [2.82879384806159e17, '2.82879384806159E17'],
+    // FloatingDecimal is not always the shortest form (JDK-4511638, fixed only in Java 19)
+    [1e23, '9.999999999999999E22'],
+    [2e23, '1.9999999999999998E23'],
+    [8.41e21, '8.409999999999999E21'],
+    [2.82879384806159e17, '2.82879384806159008E17'],
+    [2 ** 62, '4.6116860184273879E18'], // average-udaf.json: AVG of a BIGINT sum 2^63
+    [3.0744573456182584e18, '3.0744573456182584E18'],
     [2 ** 63, '9.223372036854776E18'],
     [0.001, '0.001'],
     [0.002, '0.002'],
@@ -62,7 +66,7 @@ describe('javaDoubleToString (Java 19+ Double.toString)', () => {
     [1.7976931348623157e308, '1.7976931348623157E308'],
     [2.2250738585072014e-308, '2.2250738585072014E-308'],
     [5e-324, '4.9E-324'],
-    [1e-323, '9.9E-324'],
+    [1e-323, '1.0E-323'],
     [NaN, 'NaN'],
     [Infinity, 'Infinity'],
     [-Infinity, '-Infinity'],

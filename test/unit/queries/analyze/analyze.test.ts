@@ -222,3 +222,54 @@ describe('CREATE STREAM / TABLE', () => {
     expect(a.source.keyFormat.format).toBe('KAFKA');
   });
 });
+
+describe('ksqlDB behaviours of grouping, windowed joins and sanitizing', () => {
+  const JOINS = catalogOf(
+    "CREATE STREAM L (K STRING KEY, F0 INT) WITH (KAFKA_TOPIC='l', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND');",
+    "CREATE STREAM R (K STRING KEY, F1 INT) WITH (KAFKA_TOPIC='r', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND');",
+    "CREATE STREAM A (ID STRING, COL1 STRING) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON');",
+    "CREATE TABLE B (ID STRING PRIMARY KEY, COL1 STRING) WITH (KAFKA_TOPIC='b', VALUE_FORMAT='JSON');",
+  );
+  const createTable = (sql: string, context: AnalysisContext = contextOf(TEST)) =>
+    analyzePersistentQuery(parseStatement(sql) as Extract<Statement, { kind: 'createTableAsSelect' }>, sql, context);
+
+  it('names only the grouping expressions missing from the projection', () => {
+    expect(errorOf(() => createTable('CREATE TABLE OUTPUT AS SELECT NAME, COUNT(*) FROM TEST GROUP BY ID, NAME;'))).toContain(
+      'The query used to build `OUTPUT` must include the grouping expression ID in its projection (eg, SELECT ID...).',
+    );
+  });
+
+  it('cannot resolve window bounds in a windowed aggregation over a join (ksql#5931)', () => {
+    expect(
+      errorOf(() =>
+        createTable(
+          'CREATE TABLE C AS SELECT A.ID, COUNT(*), WINDOWSTART AS WSTART FROM A JOIN B ON A.ID = B.ID WINDOW TUMBLING (SIZE 10 MILLISECONDS) GROUP BY A.ID;',
+          contextOf(JOINS),
+        ),
+      ),
+    ).toBe("SELECT column 'WINDOWSTART' cannot be resolved.");
+  });
+
+  it("keeps a windowed join's window, and reads each side's own ROWTIME", () => {
+    const analysis = persistent(
+      'CREATE STREAM OUTPUT AS SELECT l.K, l.ROWTIME AS TIME, l.WINDOWSTART AS WSTART, f0, f1 FROM L l JOIN R r WITHIN 1 SECONDS ON l.K = r.K;',
+      contextOf(JOINS),
+    );
+    expect(analysis.query.window).toEqual({ kind: 'TUMBLING', sizeMs: 1000 });
+    const project = analysis.query.root as Extract<LogicalNode, { kind: 'project' }>;
+    const time = project.valueExpressions.find((e) => e.name === 'TIME')!.expression;
+    expect(time).toMatchObject({ kind: 'column', source: { kind: 'VALUE' } });
+    expect(analysis.query.valueColumns.map((c) => c.name)).toEqual(['TIME', 'WSTART', 'F0', 'F1']);
+  });
+
+  it('gives the sanitized query: aliases, qualified columns, EMIT CHANGES', () => {
+    const analysis = createTable("CREATE TABLE OUTPUT WITH (KEY_FORMAT='JSON') AS SELECT ID, NAME, ID + 1, COUNT(*) FROM TEST GROUP BY ID, NAME;");
+    const sanitized = analysis.query.sanitizedQuery;
+    expect(sanitized.emit).toBe('CHANGES');
+    expect(sanitized.select.map((item) => (item.kind === 'singleColumn' ? item.alias : '*'))).toEqual(['ID', 'NAME', 'KSQL_COL_0', 'KSQL_COL_1']);
+    expect(sanitized.groupBy).toMatchObject([
+      { kind: 'qualifiedColumnReference', source: 'TEST', name: 'ID' },
+      { kind: 'qualifiedColumnReference', source: 'TEST', name: 'NAME' },
+    ]);
+  });
+});

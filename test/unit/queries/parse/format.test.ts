@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  bigDecimalToString, format, formatExpression, formatStatements, parseExpression, parseStatement, parseStatements, parseType,
+  bigDecimalToString, format, formatExpression, formatKsqlStatement, formatStatements, parseExpression, parseStatement, parseStatements, parseType,
 } from '../../../../queries/parse/index.js';
 import type { Expression, FunctionArgument, TimeUnit, Type } from '../../../../queries/parse/index.js';
 import { withoutSpans } from './helpers.js';
@@ -248,5 +248,22 @@ describe('format round trip (property)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("formatKsqlStatement (ksqlDB's SqlFormatter layout)", () => {
+  it('prints CREATE ... AS SELECT over several lines, aliases without AS, sources with their alias', () => {
+    const statement = parseStatement(
+      "CREATE TABLE OUTPUT WITH (partitions=2, key_format='KAFKA') AS SELECT T.F1 K1, COUNT(*) TOTAL FROM TEST T WINDOW TUMBLING (SIZE 1 MINUTE, GRACE PERIOD 0 SECONDS) WHERE (T.F2 > 0) GROUP BY T.F1 HAVING (COUNT(*) > 1) EMIT CHANGES;",
+    );
+    expect(formatKsqlStatement(statement)).toBe(
+      "CREATE TABLE OUTPUT WITH (KEY_FORMAT='KAFKA', PARTITIONS=2) AS SELECT\n  T.F1 K1,\n  COUNT(*) TOTAL\nFROM TEST T\n" +
+        'WINDOW TUMBLING ( SIZE 1 MINUTES , GRACE PERIOD 0 SECONDS ) \nWHERE (T.F2 > 0)\nGROUP BY T.F1\nHAVING (COUNT(*) > 1)\nEMIT CHANGES',
+    );
+  });
+
+  it('prints a single select item on the SELECT line and joins on their own lines', () => {
+    const statement = parseStatement('CREATE STREAM J AS SELECT * FROM A A LEFT JOIN B B WITHIN 10 SECONDS ON A.ID = B.ID EMIT CHANGES;');
+    expect(formatKsqlStatement(statement)).toBe('CREATE STREAM J AS SELECT *\nFROM A A\nLEFT OUTER JOIN B B WITHIN 10 SECONDS ON ((A.ID = B.ID))\nEMIT CHANGES');
   });
 });
