@@ -9,7 +9,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { NumberText, parseLenientJson, plainJson, type JsonTree } from './lenient-json.js';
+import { NumberText, parseLenientJson, plainJson, stringifyTree, type JsonTree } from './lenient-json.js';
 
 export interface TestRecord {
   topic: string;
@@ -25,6 +25,12 @@ export interface TopicDeclaration {
   partitions: number | null;
   keyFormat: string | null;
   valueFormat: string | null;
+  /** Schemas to register before the statements (Protobuf text, or Avro / JSON Schema as JSON text). */
+  keySchema: string | null;
+  valueSchema: string | null;
+  /** Register the schema under this id. */
+  keySchemaId: number | null;
+  valueSchemaId: number | null;
 }
 
 export interface ExpectedException {
@@ -89,6 +95,12 @@ function toRecord(tree: JsonTree): TestRecord {
   };
 }
 
+/** A topic's schema as registry text: Protobuf schemas are strings already, others JSON. */
+function schemaText(tree: JsonTree | undefined): string | null {
+  if (tree === undefined || tree === null) return null;
+  return typeof tree === 'string' ? tree : stringifyTree(tree);
+}
+
 function invalidReason(node: JsonObject): string | null {
   if (!text(node['name'])) return 'missing name';
   const statements = node['statements'];
@@ -134,6 +146,10 @@ export function expandTests(file: string, document: JsonTree): TestCase[] {
             partitions: topic['partitions'] instanceof NumberText ? topic['partitions'].toNumber() : null,
             keyFormat: text(topic['keyFormat']) ?? text(topic['format']),
             valueFormat: text(topic['valueFormat']) ?? text(topic['format']),
+            keySchema: schemaText(topic['keySchema']),
+            valueSchema: schemaText(topic['valueSchema'] ?? topic['schema']),
+            keySchemaId: topic['keySchemaId'] instanceof NumberText ? topic['keySchemaId'].toNumber() : null,
+            valueSchemaId: topic['valueSchemaId'] instanceof NumberText ? topic['valueSchemaId'].toNumber() : null,
           })),
           expectedException: expected
             ? { type: text(expected['type']), message: text(expected['message']), causeMessage: text(expected['causeMessage']) }

@@ -2,11 +2,16 @@
  * The engine under test for `sluice test`: a fresh built-in log on an in-memory file system, a
  * simulated clock that stands still (stream time comes from record timestamps), and the query engine in
  * deterministic mode, so that every input record is processed to completion before the next.
+ * A built-in schema registry (over its own in-memory log, so its `_schemas` topic does not show
+ * among the case's topics) serves the AVRO / PROTOBUF / JSON_SR serdes and the runner.
  */
 import { SimulatedClock, withLimits } from '../../common/index.js';
 import { MemoryFileSystem } from '../../storage/fs/index.js';
 import { decodeRecords, encodeRecordBatch, openLog, type Log } from '../../storage/log/index.js';
-import { createQueryEngine, type QueryEngine } from '../../queries/index.js';
+import { createQueryEngine, type QueryEngine, type QueryEngineOptions } from '../../queries/index.js';
+import { formatsSerdeFactory } from '../../engine/runtime/index.js';
+import { registerSchemaForSource, registryCache } from '../../engine/formats/index.js';
+import { SchemaRegistry } from '../../registry/index.js';
 import type { EngineUnderTest, SourceInfo, StoredRecord } from './runner.js';
 
 export async function createInProcessEngine(serverProperties: Record<string, unknown> = {}): Promise<EngineUnderTest> {
@@ -16,23 +21,62 @@ export async function createInProcessEngine(serverProperties: Record<string, unk
   const fs = new MemoryFileSystem();
   const limits = withLimits();
   const log: Log = await openLog({ dataDir: '/sluice', fs, clock, limits, maintenanceIntervalMs: 0 });
-  const engine: QueryEngine = await createQueryEngine({
+  const registryLog: Log = await openLog({ dataDir: '/schema-registry', fs, clock, limits, maintenanceIntervalMs: 0 });
+  const registry = await SchemaRegistry.open({ log: registryLog, clock });
+  // ksqlDB's test runner uses a mock registry that checks no compatibility.
+  await registry.setCompatibility(null, 'NONE');
+  const options: QueryEngineOptions & { schemaRegistry?: SchemaRegistry } = {
     log,
     clock,
     limits,
     serviceId: 'some.ksql.service.id',
     deterministic: true,
+    runtime: { preservePartitions: true, serdes: formatsSerdeFactory({ registry }) },
     properties: serverProperties,
-  });
+    // For the executor's schema inference and sink registration (taken when it supports them).
+    schemaRegistry: registry,
+  };
+  const engine: QueryEngine = await createQueryEngine(options);
   const session = engine.createSession();
 
   return {
+    registry,
     createTopic: (name, partitions) => log.createTopic(name, { partitions }),
     hasTopic: (name) => log.hasTopic(name),
     listTopics: () => log.listTopics(),
     partitionCount: (topic) => log.describeTopic(topic).partitions,
     async execute(statement, properties) {
-      await engine.execute(statement, { properties, session });
+      const before = new Set(engine.catalog().allSources().map((source) => source.name));
+      try {
+        await engine.execute(statement, { properties, session });
+      } finally {
+        await registryCache(registry).idle();
+      }
+      // ksqlDB's SchemaRegisterInjector, until the executor registers schemas itself: a new
+      // source's key and value schemas are registered (CREATE: when the subject has none;
+      // CREATE ... AS SELECT: always, so an incompatible sink schema fails the statement).
+      for (const source of engine.catalog().allSources()) {
+        if (before.has(source.name)) continue;
+        const isSink = source.writerQueryId !== null;
+        const headers = new Set(source.headerColumns.map((c) => c.name));
+        const sides = [
+          { target: 'key' as const, format: source.keyFormat, columns: source.keyColumns },
+          { target: 'value' as const, format: source.valueFormat, columns: source.valueColumns.filter((c) => !headers.has(c.name)) },
+        ];
+        for (const side of sides) {
+          const { features, ...formatProperties } = side.format.properties as Record<string, string>;
+          await registerSchemaForSource(registry, {
+            topic: source.topic,
+            target: side.target,
+            format: side.format.format,
+            properties: formatProperties,
+            columns: side.columns,
+            unwrapped: side.columns.length === 1 && (features ?? '').includes('UNWRAP_SINGLES'),
+            registerIfSchemaExists: isSink,
+          });
+        }
+      }
+      await registryCache(registry).idle();
     },
     async produce(topic, partition, record) {
       const batch = encodeRecordBatch([
@@ -82,6 +126,8 @@ export async function createInProcessEngine(serverProperties: Record<string, unk
           valueFormat: source.valueFormat.format,
           keyColumns: source.keyColumns,
           valueColumns: source.valueColumns,
+          keyProperties: source.keyFormat.properties,
+          valueProperties: source.valueFormat.properties,
           headerColumns: source.headerColumns,
           windowKind: source.window?.kind ?? null,
         }));
@@ -91,6 +137,8 @@ export async function createInProcessEngine(serverProperties: Record<string, unk
     },
     async close() {
       await engine.close();
+      await registry.close();
+      await registryLog.close();
       await log.close();
     },
   };

@@ -10,7 +10,7 @@ import { runCase, type CaseOutcome } from './runner.js';
 export { findTestFiles, loadTestFile, loadTestRunnerTrio, expandTests, splitStatementsLoosely } from './corpus.js';
 export type { TestCase, TestRecord } from './corpus.js';
 export { runCase, skipReason } from './runner.js';
-export type { CaseOutcome, EngineUnderTest } from './runner.js';
+export type { CaseOutcome, EngineUnderTest, RunCaseOptions } from './runner.js';
 export { createInProcessEngine } from './in-process-engine.js';
 export { parseLenientJson, NumberText } from './lenient-json.js';
 
@@ -55,7 +55,7 @@ export async function runTestCases(cases: TestCase[], options: RunOptions = {}):
     if (options.filter && !options.filter.test(testCase.name)) continue;
     let outcome: CaseOutcome;
     try {
-      outcome = await withTimeout(runCase(testCase, () => createInProcessEngine()), options.caseTimeoutMs ?? 20_000, 'the case');
+      outcome = await withTimeout(runCase(testCase, () => createInProcessEngine(), { registry: true }), options.caseTimeoutMs ?? 20_000, 'the case');
     } catch (error) {
       outcome = { status: 'fail', reason: (error as Error).message };
     }

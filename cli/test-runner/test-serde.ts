@@ -27,9 +27,12 @@ export class TestSerdeError extends Error {}
 export interface TopicShape {
   keyFormat: string;
   valueFormat: string;
-  keyColumns: ReadonlyArray<{ type: SqlType }>;
-  valueColumns: ReadonlyArray<{ type: SqlType }>;
+  keyColumns: ReadonlyArray<{ name?: string; type: SqlType }>;
+  valueColumns: ReadonlyArray<{ name?: string; type: SqlType }>;
   windowKind: 'TUMBLING' | 'HOPPING' | 'SESSION' | null;
+  /** The source's format properties (`features`, `fullSchemaName`...), for the registry formats. */
+  keyProperties?: Readonly<Record<string, string>>;
+  valueProperties?: Readonly<Record<string, string>>;
 }
 
 const INT_MIN = -(2n ** 31n);

@@ -18,6 +18,10 @@ import { formatSqlType, quoteIdentifier, type SqlType } from '../types/index.js'
 import { createDelimitedSerde, parseDelimiter } from './delimited.js';
 import { createJsonSerde } from './json.js';
 import { createKafkaSerde, kafkaSupportsType } from './kafka.js';
+import { AVRO_DEFAULT_SCHEMA_FULL_NAME, avroCodec, columnsToAvroSchema } from './avro.js';
+import { createRegistrySerde, type RegistryCodec } from './connect-registry.js';
+import { jsonSchemaCodec, validateJsonSchemaColumns } from './json-schema.js';
+import { columnsToProtobufSchema, createProtobufNoSrSerde, protobufCodec } from './protobuf.js';
 import type { FormatName, RowSerde, SerdeColumn, SerdeDependencies, SerdeFeature, SerdeOptions, SerdeTarget } from './serde.js';
 
 export interface FormatSpec {
@@ -42,10 +46,11 @@ export const FORMATS: Readonly<Record<FormatName, FormatSpec>> = {
   KAFKA: { name: 'KAFKA', features: ['UNWRAP_SINGLES'], properties: [], usesRegistry: false, supportsKeyType: kafkaSupportsType, multipleKeyColumns: false },
   NONE: { name: 'NONE', features: [], properties: [], usesRegistry: false, supportsKeyType: () => false, multipleKeyColumns: false },
   AVRO: { name: 'AVRO', features: ['WRAP_SINGLES', 'UNWRAP_SINGLES'], properties: ['fullSchemaName', 'schemaId'], usesRegistry: true, supportsKeyType: () => true, multipleKeyColumns: true },
+  // ksqlDB's ProtobufFormat supports WRAP_SINGLES only: keys and single values are messages.
   PROTOBUF: {
     name: 'PROTOBUF',
-    features: ['WRAP_SINGLES', 'UNWRAP_SINGLES'],
-    properties: ['fullSchemaName', 'schemaId', 'unwrapPrimitives'],
+    features: ['WRAP_SINGLES'],
+    properties: ['fullSchemaName', 'schemaId', 'unwrapPrimitives', 'nullableRepresentation', 'subjectName'],
     usesRegistry: true,
     supportsKeyType: () => true,
     multipleKeyColumns: true,
@@ -53,12 +58,12 @@ export const FORMATS: Readonly<Record<FormatName, FormatSpec>> = {
   PROTOBUF_NOSR: {
     name: 'PROTOBUF_NOSR',
     features: ['WRAP_SINGLES', 'UNWRAP_SINGLES'],
-    properties: ['unwrapPrimitives'],
+    properties: ['unwrapPrimitives', 'nullableRepresentation'],
     usesRegistry: false,
     supportsKeyType: () => true,
     multipleKeyColumns: true,
   },
-  JSON_SR: { name: 'JSON_SR', features: ['WRAP_SINGLES', 'UNWRAP_SINGLES'], properties: ['schemaId'], usesRegistry: true, supportsKeyType: () => true, multipleKeyColumns: true },
+  JSON_SR: { name: 'JSON_SR', features: ['WRAP_SINGLES', 'UNWRAP_SINGLES'], properties: ['fullSchemaName', 'schemaId'], usesRegistry: true, supportsKeyType: () => true, multipleKeyColumns: true },
 };
 
 function unsupported(message: string, extra: Record<string, unknown> = {}): SluiceError {
@@ -177,11 +182,13 @@ function voidSerde(format: FormatName, target: SerdeTarget): RowSerde {
 }
 
 /**
- * Builds the compiled serde for one side of a topic. Synchronous for JSON, DELIMITED, KAFKA and
- * NONE; registry formats need `createSerdeAsync`.
+ * Builds the compiled serde for one side of a topic. Registry formats (AVRO, PROTOBUF, JSON_SR)
+ * validate the columns as ksqlDB does (`Avro only supports MAPs with STRING keys`, Avro names...)
+ * with or without `deps.registry`; without one the serde cannot move data (the analyzer's check).
+ * With one, the serde resolves its writer schema in the background (`ready`; `createSerdeAsync`
+ * awaits it) and `prepare` loads the schemas records name. PROTOBUF_NOSR needs no registry.
  */
 export function createSerde(options: SerdeOptions, deps: SerdeDependencies = {}): RowSerde {
-  void deps;
   const format = resolveFormatName(options.format);
   const spec = FORMATS[format];
   const { target, columns } = options;
@@ -239,23 +246,103 @@ export function createSerde(options: SerdeOptions, deps: SerdeDependencies = {})
       const parts = createKafkaSerde(column, topic);
       return { format, target, columns, serialize: parts.serialize, deserialize: parts.deserialize };
     }
-    default:
-      throw unsupported(`The '${format}' format is not supported yet`, { format });
+    case 'AVRO':
+    case 'PROTOBUF':
+    case 'JSON_SR':
+    case 'PROTOBUF_NOSR': {
+      const unwrapped = columns.length === 1 && features.includes('UNWRAP_SINGLES');
+      if (format === 'PROTOBUF_NOSR') {
+        try {
+          return createProtobufNoSrSerde({
+            target,
+            columns,
+            unwrapped,
+            topic,
+            unwrapPrimitives: properties.unwrapPrimitives === 'true',
+            nullableRepresentation: properties.nullableRepresentation,
+          });
+        } catch (error) {
+          if (error instanceof SluiceError && error.code === 'ENGINE_FORMAT_UNSUPPORTED') throw notSupported(error.message);
+          throw error;
+        }
+      }
+      const schemaIdText = properties.schemaId;
+      const schemaId = schemaIdText === undefined ? undefined : Number(schemaIdText);
+      if (schemaId !== undefined && !Number.isInteger(schemaId)) throw unsupported(`Invalid schemaId: ${schemaIdText}`, { found: schemaIdText });
+      let codec: RegistryCodec;
+      try {
+        codec = registryCodec(format, { target, columns, unwrapped, topic, properties });
+        // The schema ksqlDB would register must exist (names Avro accepts, MAP keys...), registry or not.
+        if (schemaId === undefined) codec.deriveSchema();
+      } catch (error) {
+        if (error instanceof SluiceError && error.code === 'ENGINE_FORMAT_UNSUPPORTED') throw notSupported(error.message);
+        throw error;
+      }
+      if (deps.registry === undefined) return registrylessSerde(format, target, columns);
+      return createRegistrySerde(codec, { target, columns, topic, schemaId }, deps.registry);
+    }
   }
 }
 
+function registryCodec(
+  format: 'AVRO' | 'PROTOBUF' | 'JSON_SR',
+  options: { target: SerdeTarget; columns: readonly SerdeColumn[]; unwrapped: boolean; topic: string; properties: Readonly<Record<string, string>> },
+): RegistryCodec {
+  const { columns, unwrapped, properties } = options;
+  switch (format) {
+    case 'AVRO': {
+      const fullSchemaName = properties.fullSchemaName ?? AVRO_DEFAULT_SCHEMA_FULL_NAME;
+      if (fullSchemaName.trim().length === 0) throw unsupported('the schema name cannot be empty');
+      columnsToAvroSchema(columns, unwrapped, fullSchemaName);
+      return avroCodec({ columns, unwrapped, fullSchemaName });
+    }
+    case 'PROTOBUF':
+      columnsToProtobufSchema(columns, properties);
+      return protobufCodec({
+        columns,
+        fullSchemaName: properties.fullSchemaName,
+        unwrapPrimitives: properties.unwrapPrimitives === 'true',
+        nullableRepresentation: properties.nullableRepresentation,
+      });
+    case 'JSON_SR':
+      validateJsonSchemaColumns(columns);
+      return jsonSchemaCodec({ target: options.target, columns, unwrapped, topic: options.topic });
+  }
+}
+
+/** A registry format built without a registry (the analyzer validating a statement): it cannot move data. */
+function registrylessSerde(format: FormatName, target: SerdeTarget, columns: readonly SerdeColumn[]): RowSerde {
+  const fail = (): never => {
+    throw new SluiceError('ENGINE_SERDE', `The '${format}' format needs a schema registry, and none is configured`, { format });
+  };
+  return { format, target, columns, serialize: (values) => (values === null ? null : fail()), deserialize: (bytes) => (bytes === null ? null : fail()) };
+}
+
 /**
- * Builds a serde that may need the schema registry (resolving the writer schema once). For
- * JSON/DELIMITED/KAFKA/NONE it is createSerde. AVRO / PROTOBUF / JSON_SR will: look up or register
- * the `<topic>-key|value` subject's schema through `deps.registry` here, then serialize with
- * `0x00 + 4-byte id + payload` and read through a per-id reader cache filled by `prepare`.
+ * Builds a serde and waits until it can write: for AVRO / PROTOBUF / JSON_SR the writer schema is
+ * registered under `<topic>-key|value` (or fetched by `schemaId`) through `deps.registry`; records
+ * are written as `0x00 + 4-byte id + payload` and read through a per-id reader cache that
+ * `prepare` fills. For the other formats it is createSerde.
  */
 export async function createSerdeAsync(options: SerdeOptions, deps: SerdeDependencies = {}): Promise<RowSerde> {
   const format = resolveFormatName(options.format);
   if (FORMATS[format].usesRegistry && deps.registry === undefined) {
     throw unsupported(`The '${format}' format needs a schema registry, and none is configured`, { format });
   }
-  return createSerde(options, deps);
+  const serde = createSerde(options, deps);
+  if (serde.prepareWrite !== undefined) {
+    try {
+      await serde.prepareWrite();
+    } catch (error) {
+      throw new SluiceError(
+        'ENGINE_SERDE',
+        `Cannot resolve the ${format} schema for the ${options.target} of topic ${options.topic ?? '?'}: ${(error as Error).message}`,
+        { format },
+        { cause: error },
+      );
+    }
+  }
+  return serde;
 }
 
 function containsNonStringMapKey(type: SqlType): boolean {

@@ -13,9 +13,15 @@
  * - delimited:  CSV as commons-csv 1.4 reads and writes it, VALUE_DELIMITER / TAB / SPACE.
  * - kafka:      Kafka's primitive serdes (INT, BIGINT, DOUBLE, STRING, BYTES).
  * - windowed:   time- and session-windowed key wrapping.
+ * - connect:    Kafka Connect's data model (ksqlDB's registry formats go through it): SQL ⇄ Connect
+ *               schemas, and ConnectDataTranslator (registry data → column values).
+ * - connect-registry: the Confluent wire format, a per-client schema cache, the registry serde skeleton.
+ * - avro / protobuf / json-schema: AVRO, PROTOBUF + PROTOBUF_NOSR, JSON_SR (schemas as ksqlDB derives
+ *               and reads them; data codecs).
+ * - schema-translation: for the executor: schema inference from the registry, sink schema registration.
  *
  * Decode failures throw SluiceError ENGINE_SERDE; unsupported schemas ENGINE_FORMAT_UNSUPPORTED.
- * Depends on engine/types and common/.
+ * Depends on engine/types, registry/ (schema parsing, message indexes) and common/.
  */
 
 export * from './serde.js';
@@ -36,3 +42,40 @@ export { JsonNumber, JsonSyntaxError, parseJsonLossless } from './json-parse.js'
 export { parseCsvRecord, parseDelimiter, quoteCsvValue } from './delimited.js';
 export { kafkaSupportsType, readInt64BE, writeInt64BE } from './kafka.js';
 export * from './windowed.js';
+export {
+  AVRO_DEFAULT_SCHEMA_FULL_NAME,
+  AVRO_SCHEMA_NAMESPACE,
+  avroKeySchemaFullName,
+  columnsToAvroSchema,
+  connectToAvroSchema,
+  avroToConnect,
+  parseAvroNode,
+  type AvroNode,
+} from './avro.js';
+export { columnsToProtobufSchema, connectToProtobufSchema, messageToConnect, encodeMessageIndexes, decodeMessageIndexes } from './protobuf.js';
+export { columnsToJsonSchema, connectToJsonSchema, jsonSchemaToConnect } from './json-schema.js';
+export {
+  columnsToConnectSchema,
+  sqlToConnectSchema,
+  connectToColumns,
+  connectToSqlType,
+  compileConnectReader,
+  javaFloatToString,
+  type ConnectSchema,
+  type ConnectField,
+  type ConnectType,
+} from './connect.js';
+export { MAGIC_BYTE, WIRE_HEADER_BYTES, readWireHeader, registryCache, subjectOf, wireHeader, type CachedSchema } from './connect-registry.js';
+export {
+  columnsToSchema,
+  inferColumnsFromRegistry,
+  registerSchemaForSource,
+  registrySchemaToConnect,
+  registrySchemaType,
+  schemaToColumns,
+  type ColumnsToSchemaOptions,
+  type InferColumnsRequest,
+  type InferredColumns,
+  type RegisterSchemaRequest,
+  type SchemaToColumnsOptions,
+} from './schema-translation.js';

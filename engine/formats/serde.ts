@@ -15,6 +15,7 @@
  * awaits before calling the synchronous `deserialize` — so the per-record path stays synchronous.
  */
 
+import type { ParsedSchema, RegisteredSchema, SchemaById, SchemaReference, SchemaType } from '../../registry/index.js';
 import type { SqlType } from '../types/index.js';
 
 export type FormatName = 'JSON' | 'DELIMITED' | 'KAFKA' | 'NONE' | 'AVRO' | 'PROTOBUF' | 'PROTOBUF_NOSR' | 'JSON_SR';
@@ -50,22 +51,21 @@ export interface SerdeOptions {
   readonly topic?: string;
 }
 
-/** What one record's schema lookup needs (registry formats). */
-export interface RegisteredSchema {
-  readonly schemaType: 'AVRO' | 'PROTOBUF' | 'JSON';
-  readonly schema: string;
-  readonly references?: readonly { name: string; subject: string; version: number }[];
-}
-
 /**
- * The registry client the registry formats depend on (provided by the registry layer or an HTTP
- * client for an external registry). Lookups are async; serdes cache by id.
+ * The registry the registry formats depend on: the part of registry/'s `SchemaRegistryClient` the
+ * serdes call (the built-in `SchemaRegistry` implements it; so can a client of an external
+ * Confluent registry). Lookups are async; serdes cache by id and by (subject, schema).
+ * `getParsedById` (when present) gives parsed schemas with their references resolved;
+ * `getVersion` (when present) lets Avro references be followed.
  */
 export interface SchemaRegistryClient {
-  getSchemaById(id: number): Promise<RegisteredSchema>;
-  getLatestSchema(subject: string): Promise<RegisteredSchema & { id: number; version: number }>;
-  /** Registers (or finds) a schema under the subject and returns its id. */
-  register(subject: string, schema: RegisteredSchema): Promise<number>;
+  register(subject: string, schema: string, schemaType?: SchemaType, references?: readonly SchemaReference[]): Promise<number>;
+  getById(id: number): Promise<SchemaById>;
+  getLatest(subject: string): Promise<RegisteredSchema>;
+  getParsedById?(id: number): Promise<ParsedSchema>;
+  getVersion?(subject: string, version: number | 'latest'): Promise<RegisteredSchema>;
+  /** Finds a schema among a subject's versions (registry/'s `lookup`); rejects when absent. */
+  lookup?(subject: string, input: { schema: string; schemaType?: SchemaType }): Promise<RegisteredSchema>;
 }
 
 export interface SerdeDependencies {
@@ -86,4 +86,12 @@ export interface RowSerde {
    * schema not cached yet; undefined when deserialize can run now.
    */
   prepare?(bytes: Buffer | null): Promise<void> | undefined;
+  /**
+   * Registry formats only: settles when the serde has looked its writer schema up (found or
+   * registered it, or fetched it by `schemaId`; a subject holding other schemas gets it
+   * registered on the first write). `serialize` before then throws ENGINE_SERDE.
+   */
+  readonly ready?: Promise<void>;
+  /** Registry formats only: resolves the writer schema, registering it if needed (before writing). */
+  prepareWrite?(): Promise<void>;
 }

@@ -155,6 +155,13 @@ describe('JSON: writing', () => {
     );
   });
 
+  it("writes doubles as ksqlDB's JDK Double.toString does, large integral ones included (average-udaf.json)", () => {
+    const s = serde('JSON', [{ name: 'AVG', type: DOUBLE }]);
+    expect(out(s.serialize([2 ** 62]))).toBe('{"AVG":4.6116860184273879E18}');
+    expect(out(s.serialize([3.0744573456182584e18]))).toBe('{"AVG":3.0744573456182584E18}');
+    expect(out(s.serialize([-1]))).toBe('{"AVG":-1.0}');
+  });
+
   it('unwrapped single values (WRAP_SINGLE_VALUE=false / keys)', () => {
     const u = serde('JSON', [{ name: 'V', type: decimalType(4, 2) }], { features: ['UNWRAP_SINGLES'] });
     expect(u.deserialize(B('10.10'))![0]!.toString()).toBe('10.10');
