@@ -8,7 +8,7 @@ import type { Durability } from '../storage/log/index.js';
 import { openLog } from '../storage/log/index.js';
 import { RealFileSystem } from '../storage/fs/index.js';
 import { createQueryEngine } from '../queries/index.js';
-import { lmdbStateEnvironments } from '../engine/runtime/index.js';
+import { formatsSerdeFactory, lmdbStateEnvironments } from '../engine/runtime/index.js';
 import { startKafkaListener } from './kafka/index.js';
 import { registryNotFoundHandler, schemaRegistryRoutes, startHttpServer, type HttpServer, type HttpSettings } from './http/index.js';
 import { websocketPlugin } from './ws/index.js';
@@ -116,7 +116,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       clock,
       limits,
       ...(config.serviceId ? { serviceId: config.serviceId } : {}),
-      ...(stateEnvironment !== undefined ? { runtime: { stateEnvironment } } : {}),
+      // Serdes of AVRO/PROTOBUF/JSON_SR read and write schemas through the built-in registry.
+      runtime: { serdes: formatsSerdeFactory({ registry }), ...(stateEnvironment !== undefined ? { stateEnvironment } : {}) },
     });
     stops.push(() => engine.close());
     http = await startHttpServer({
