@@ -27,12 +27,17 @@ import {
   analyzeInsertValues,
   analyzePersistentQuery,
   analyzeQuery,
+  checkPullKeyLiterals,
+  checkPullQueryable,
+  sanitizedPersistentStatement,
+  propertyBoolean,
+  validatePullQuery,
   type AnalysisContext,
   type PersistentQueryAnalysis,
   type QueryAnalysis,
 } from '../analyze/index.js';
 import { Catalog, type DataSource, type PersistentQuery } from '../catalog/index.js';
-import { locate, parseScript, parseStatement, substituteVariables } from './parse-deps.js';
+import { formatKsqlStatement, locate, parseScript, parseStatement, substituteVariables } from './parse-deps.js';
 import type { Statement } from './parse-deps.js';
 import { explainPlan, persistentQueryId, planPersistent, planTransient, transientQueryId } from '../plan/index.js';
 import { PushQueryHandle, pauseQuery, resumeQuery, startPersistentQuery, stopPersistentQuery } from '../lifecycle/index.js';
@@ -40,6 +45,8 @@ import { CommandLog, COMMAND_LOG_VERSION } from './command-log.js';
 import { applyToCatalog, type Command } from './commands.js';
 import { describeSource, queryDescription, runningQueryInfo, schemaInfo, sourceSummary } from './describe.js';
 import type { PropertyInfo, StatementResult } from './results.js';
+import { executePullQuery } from './pull.js';
+import { commandIdOf, isScalablePushQuery, pullQueryId, pullWhereError, pushQueryId } from './pull-ids.js';
 
 
 export interface QueryEngineOptions {
@@ -234,6 +241,7 @@ class Engine implements QueryEngine {
         }
         const properties = { ...this.serverProperties, ...session.properties, ...requestProperties };
         const result = await this.executeStatement(statement, statementText, properties, session, requestProperties);
+        if (result.kind === 'commandStatus') result.commandId = commandIdOf(statement, result.commandId);
         results.push(result);
       } catch (error) {
         throw statementError(error, statementText, index, results, located);
@@ -507,7 +515,30 @@ class Engine implements QueryEngine {
     return description;
   }
 
+  /**
+   * Runs a CREATE ... AS SELECT / INSERT INTO. Its errors also carry `formattedStatement`: the
+   * statement as ksqlDB re-formats it after sanitizing (SqlFormatter), which ksqlDB's messages end
+   * with (`...\nStatement: CREATE TABLE OUTPUT AS SELECT\n  TEST.F1 F1, ...`). `statementText`
+   * stays the text as sent (the REST entities' statementText).
+   */
   private async persistentQuery(
+    statement: Extract<Statement, { kind: 'createStreamAsSelect' | 'createTableAsSelect' | 'insertInto' }>,
+    statementText: string,
+    context: AnalysisContext,
+    properties: Record<string, unknown>,
+    requestProperties: Record<string, unknown>,
+  ): Promise<StatementResult> {
+    try {
+      return await this.runPersistentQuery(statement, statementText, context, properties, requestProperties);
+    } catch (error) {
+      if (!(error instanceof SluiceError) || error.details.formattedStatement !== undefined) throw error;
+      const sanitized = sanitizedPersistentStatement(statement, context);
+      if (sanitized === undefined) throw error;
+      throw new SluiceError(error.code, error.message, { ...error.details, formattedStatement: formatKsqlStatement(sanitized) }, { cause: error.cause ?? error });
+    }
+  }
+
+  private async runPersistentQuery(
     statement: Extract<Statement, { kind: 'createStreamAsSelect' | 'createTableAsSelect' | 'insertInto' }>,
     statementText: string,
     context: AnalysisContext,
@@ -738,14 +769,13 @@ class Engine implements QueryEngine {
       const properties = { ...this.serverProperties, ...session.properties, ...(options.properties ?? {}) };
       let analysis: QueryAnalysis;
       try {
+        if (statement.emit === undefined) validatePullQuery(statement, this.context(properties));
         analysis = analyzeQuery(this.context(properties), statement, { persistent: false });
       } catch (error) {
-        throw statementError(error, text, 0, []);
+        throw statementError(statement.emit === undefined ? pullWhereError(error, statement) : error, text, 0, []);
       }
-      if (statement.emit === undefined) {
-        throw new SluiceError('SQL_UNSUPPORTED', 'Pull queries are not supported yet: add EMIT CHANGES to run a push query.', { statementText: text });
-      }
-      const queryId = transientQueryId(analysis.from.name, this.transientCount++);
+      if (statement.emit === undefined) return this.pullQuery(statement, text, properties, analysis, { ...(options.properties ?? {}), ...session.properties });
+      const queryId = pushQueryId(analysis.from.name, this.transientCount++, isScalablePushQuery(statement, analysis, properties));
       const plan = planTransient(analysis.root, queryId, analysis.limit, { ...(options.properties ?? {}), ...session.properties });
       const running: RunningQuery = await this.runtime.start(plan);
       const queue = running.output;
@@ -757,6 +787,49 @@ class Engine implements QueryEngine {
       queue.onDone(() => this.pushQueries.delete(handle));
       return handle;
     });
+  }
+
+  private async pullQuery(
+    statement: Extract<Statement, { kind: 'query' }>,
+    text: string,
+    properties: Record<string, unknown>,
+    analysis: QueryAnalysis,
+    planProperties: Record<string, unknown>,
+  ): Promise<PushQueryHandle> {
+    const context = this.context(properties);
+    try {
+      checkPullQueryable(analysis.from, context);
+      checkPullKeyLiterals(statement, analysis.from);
+    } catch (error) {
+      throw statementError(error, text, 0, []);
+    }
+    const queryId = pullQueryId(this.clock.nowMs(), this.transientCount++);
+    const plan = planTransient(analysis.root, queryId, null, planProperties);
+    const windowBound = new Set<string>();
+    const sink = plan.sink;
+    if (sink.kind === 'pushSink@1' && sink.source.kind === 'select@1') {
+      for (const e of sink.source.valueExpressions) {
+        if (e.expression.kind === 'column' && (e.expression.source.kind === 'WINDOWSTART' || e.expression.source.kind === 'WINDOWEND')) windowBound.add(e.name);
+      }
+    }
+    const columns = analysis.columns.map((c) => ({ name: c.name, type: c.type, isKey: c.isKey || windowBound.has(c.name) }));
+    const schemaText = LogicalSchema.of(columns.map((c) => ({ name: c.name, type: c.type, namespace: c.isKey ? 'KEY' : 'VALUE' }))).toString();
+    try {
+      return await executePullQuery(
+        { runtime: this.runtime, log: this.log, functions: this.functions, functionContext: this.functionContext(properties) },
+        {
+          queryId,
+          source: analysis.from,
+          plan,
+          columns,
+          schemaText,
+          limit: analysis.limit,
+          tableScanEnabled: propertyBoolean(properties, 'ksql.query.pull.table.scan.enabled') ?? true,
+        },
+      );
+    } catch (error) {
+      throw statementError(error, text, 0, []);
+    }
   }
 
   async close(): Promise<void> {

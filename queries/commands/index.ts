@@ -5,7 +5,10 @@
  * stream, table, type and running query from the stored plans, never re-planning the text) and
  * returns the QueryEngine: `execute(text)` runs statements one by one (validate on a sandbox
  * catalog, log `{text, command}`, apply: catalog change, topics, queries) and answers with
- * StatementResults shaped like ksqlDB's REST entities; `startPushQuery(sql)` runs a push query.
+ * StatementResults shaped like ksqlDB's REST entities (command ids in ksqlDB's
+ * `stream/\`S\`/create` form); `startPushQuery(sql)` runs a push query (`transient_…`, or
+ * `SCALABLE_PUSH_QUERY_…`) or, without EMIT CHANGES, a pull query (pull.ts: `query_…`, read from
+ * a table's state stores, a source table's topic, or a stream up to its current end).
  */
 export { createQueryEngine } from './engine.js';
 export type { QueryEngine, QueryEngineOptions, Session, ExecuteOptions, PushQueryOptions } from './engine.js';

@@ -9,3 +9,5 @@ export { planPersistent, planTransient } from './physical.js';
 export type { SinkSpec } from './physical.js';
 export { explainPlan, stepSchemaText } from './explain.js';
 export { persistentQueryId, transientQueryId } from './ids.js';
+export { planPullTable, planTableMaterialization, extractKeyLookups } from './pull.js';
+export type { PullTablePlan } from './pull.js';

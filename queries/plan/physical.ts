@@ -32,13 +32,20 @@ function schemaOf(node: LogicalNode): StepSchema {
   };
 }
 
-function internalFormats(source: DataSource): Formats {
+/**
+ * The formats of a step's internal topics and stores: the leftmost source's, with the key format
+ * sanitized as ksqlDB's SerdeFeaturesFactory.sanitizeKeyFormat does: JSON when the source's key
+ * format cannot hold the step's key (NONE, KAFKA, or DELIMITED with a STRUCT/ARRAY/MAP column).
+ */
+function internalFormats(source: DataSource, node: LogicalNode): Formats {
   const strip = (properties: Record<string, string>): Record<string, string> => {
     const { features: _features, ...rest } = properties;
     void _features;
     return rest;
   };
-  const keyFormat = source.keyFormat.format === 'NONE' || source.keyFormat.format === 'KAFKA' ? 'JSON' : source.keyFormat.format;
+  const structured = node.shape.key.some((c) => c.type.kind === 'STRUCT' || c.type.kind === 'ARRAY' || c.type.kind === 'MAP');
+  const sourceKeyFormat = source.keyFormat.format;
+  const keyFormat = sourceKeyFormat === 'NONE' || sourceKeyFormat === 'KAFKA' || (sourceKeyFormat === 'DELIMITED' && structured) ? 'JSON' : sourceKeyFormat;
   return {
     key: { format: keyFormat, properties: keyFormat === source.keyFormat.format ? strip(source.keyFormat.properties) : {} },
     value: { format: source.valueFormat.format, properties: strip(source.valueFormat.properties) },
@@ -101,7 +108,7 @@ function build(node: LogicalNode, context: Context): Step {
         source: input,
         keyExpressions: node.keyExpressions,
         repartition: node.repartition ?? false,
-        internalFormats: internalFormats(leftmostSource(node)),
+        internalFormats: internalFormats(leftmostSource(node), node),
       };
     }
     case 'flatMap': {
@@ -125,7 +132,7 @@ function build(node: LogicalNode, context: Context): Step {
         source: input,
         groupByExpressions: node.groupByExpressions,
         repartition: !node.keyUnchanged,
-        internalFormats: internalFormats(leftmostSource(node)),
+        internalFormats: internalFormats(leftmostSource(node), node),
       };
     }
     case 'aggregate': {
@@ -145,7 +152,7 @@ function build(node: LogicalNode, context: Context): Step {
           resultType: a.resultType,
         })),
         window: node.window,
-        internalFormats: internalFormats(leftmostSource(node)),
+        internalFormats: internalFormats(leftmostSource(node), node),
       };
     }
     case 'suppress': {
@@ -168,7 +175,7 @@ function build(node: LogicalNode, context: Context): Step {
       const right = build(node.right, context);
       const schema = schemaOf(node);
       const id = uniqueId(context, node.id);
-      const formats = internalFormats(leftmostSource(node));
+      const formats = internalFormats(leftmostSource(node), node);
       switch (node.joinKind) {
         case 'streamStream':
           return {

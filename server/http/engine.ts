@@ -28,6 +28,10 @@ export interface PushQueryHandle {
   /** Rows with their key, timestamp and tombstone flag (`value === null`), when the engine has them. */
   records?(): AsyncIterable<PushRow>;
   close(): Promise<void>;
+  /** Pull queries: the kind of source read (a stream's pull query answers like a push query). */
+  readonly pullSource?: 'STREAM' | 'TABLE';
+  /** A stream's pull query stopped at its LIMIT. */
+  readonly limitReached?: boolean;
 }
 
 /** A stream or table as the server needs to see it (the catalog's DataSource has these fields). */

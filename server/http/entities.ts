@@ -32,7 +32,6 @@ import type {
   SourceSummary,
   StatementResult,
 } from '../../queries/index.js';
-import { ksqlCommandId } from './command-ids.js';
 import type { CommandStatus, HttpContext } from './context.js';
 
 export type Entity = Record<string, unknown>;
@@ -126,7 +125,7 @@ export function entityOf(result: StatementResult): Entity | null {
       return null;
     case 'commandStatus':
       return entity('currentStatus', text, {
-        commandId: ksqlCommandId(result.commandId, text),
+        commandId: result.commandId,
         commandStatus: { status: result.status, message: result.message, queryId: result.queryId ?? null },
         commandSequenceNumber: result.commandSequenceNumber,
       });

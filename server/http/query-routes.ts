@@ -101,17 +101,20 @@ export interface StreamQueryOptions {
 /** Writes header and rows until the query ends, the client leaves, or it is closed. */
 export async function streamQueryRows(options: StreamQueryOptions): Promise<void> {
   const { stream, handle, ctx } = options;
-  const format = streamFormat(options.format, options.isPull);
+  // A pull query over a stream answers like a push query (no key marks, a final message).
+  const streamPull = options.isPull && handle.pullSource === 'STREAM';
+  const isPull = options.isPull && !streamPull;
+  const format = streamFormat(options.format, isPull);
   const writeRow = compileRowWriter(handle.columns.map((c) => c.type));
   const stop = AbortSignal.any([stream.aborted, options.closeSignal]);
   const iterator = queryRows(handle);
   try {
     // ksqlDB marks key columns in pull-query headers only.
-    const schemaText = options.isPull ? handle.schemaText : handle.columns.map((c) => `\`${c.name}\` ${schemaTypeText(c.type)}`).join(', ');
+    const schemaText = isPull ? handle.schemaText : handle.columns.map((c) => `\`${c.name}\` ${schemaTypeText(c.type)}`).join(', ');
     const header = format.header({ queryId: handle.queryId, columns: handle.columns, schemaText });
     if (header) await stream.write(header);
     let pending = iterator.next();
-    const keepAliveMs = options.keepAlive && !options.isPull ? ctx.settings.keepAliveIntervalMs : null;
+    const keepAliveMs = options.keepAlive && !isPull ? ctx.settings.keepAliveIntervalMs : null;
     for (;;) {
       const next = await nextRow(pending, keepAliveMs, stop);
       if (next === TIMEOUT) {
@@ -126,7 +129,8 @@ export async function streamQueryRows(options: StreamQueryOptions): Promise<void
     }
     if (stream.isOpen) {
       const closedByRequest = options.closeSignal.aborted;
-      const finalMessage = options.isPull ? null : !closedByRequest && options.limit !== null ? 'Limit Reached' : 'Query Completed';
+      const limitReached = streamPull ? handle.limitReached === true : !closedByRequest && options.limit !== null;
+      const finalMessage = isPull ? null : limitReached ? 'Limit Reached' : 'Query Completed';
       stream.end(format.end(finalMessage) || undefined);
     }
   } catch (error) {

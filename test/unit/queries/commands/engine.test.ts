@@ -226,3 +226,20 @@ describe('QueryEngine statements', () => {
     await engine.close();
   });
 });
+
+describe('errors of CREATE ... AS SELECT', () => {
+  it("carry the statement as ksqlDB's SqlFormatter prints it after sanitizing; statementText stays as sent", async () => {
+    const env = await newEnv();
+    const engine = await engineOver(env);
+    await engine.execute("CREATE STREAM TEST (ID INT KEY, F1 INT, F2 INT) WITH (KAFKA_TOPIC='test_topic', FORMAT='JSON', PARTITIONS=1);");
+    const text = 'CREATE TABLE OUTPUT AS SELECT f2, f1, f2+f1, COUNT(*) FROM TEST GROUP BY f1, f2;';
+    const error = await engine.execute(text.replace('AS SELECT', "WITH (key_format='KAFKA') AS SELECT")).catch((e: unknown) => e);
+    expect(isSluiceError(error)).toBe(true);
+    const details = (error as { details: { statementText: string; formattedStatement: string } }).details;
+    expect((error as Error).message).toContain("Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[`F1` INTEGER KEY, `F2` INTEGER KEY]");
+    expect(details.statementText).toBe(text.replace('AS SELECT', "WITH (key_format='KAFKA') AS SELECT"));
+    expect(details.formattedStatement).toBe(
+      "CREATE TABLE OUTPUT WITH (KEY_FORMAT='KAFKA') AS SELECT\n  TEST.F2 F2,\n  TEST.F1 F1,\n  (TEST.F2 + TEST.F1) KSQL_COL_0,\n  COUNT(*) KSQL_COL_1\nFROM TEST TEST\nGROUP BY TEST.F1, TEST.F2\nEMIT CHANGES",
+    );
+  });
+});

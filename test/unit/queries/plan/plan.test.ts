@@ -93,3 +93,25 @@ describe('physical plans', () => {
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
   });
 });
+
+describe('internal topic formats', () => {
+  it("use JSON keys where the source's DELIMITED key cannot hold the grouping key (SerdeFeaturesFactory.sanitizeKeyFormat)", () => {
+    const catalog = catalogOf("CREATE STREAM D (F1 STRING KEY, F2 INT) WITH (KAFKA_TOPIC='d', KEY_FORMAT='DELIMITED', VALUE_FORMAT='JSON');");
+    const formatsOf = (sql: string): string[] => {
+      const statement = parseStatement(sql) as Extract<Statement, { kind: 'createTableAsSelect' }>;
+      const analysis = analyzePersistentQuery(statement, sql, contextOf(catalog));
+      const sink = analysis.sink;
+      const p = planPersistent(
+        analysis.query.root,
+        { name: sink.name, kind: sink.kind, topic: sink.topic, formats: { key: sink.keyFormat, value: sink.valueFormat }, timestamp: null, windowed: null },
+        'CTAS_OUT_1',
+        {},
+      );
+      return steps(p)
+        .filter((step): step is Extract<Step, { kind: 'groupBy@1' }> => step.kind === 'groupBy@1')
+        .map((step) => step.internalFormats.key.format);
+    };
+    expect(formatsOf("CREATE TABLE OUT WITH (KEY_FORMAT='JSON') AS SELECT STRUCT(F1:=F1, F2:=F2) AS K, COUNT(*) AS N FROM D GROUP BY STRUCT(F1:=F1, F2:=F2);")).toEqual(['JSON']);
+    expect(formatsOf('CREATE TABLE OUT AS SELECT F2, F1, COUNT(*) AS N FROM D GROUP BY F2, F1;')).toEqual(['DELIMITED']);
+  });
+});
