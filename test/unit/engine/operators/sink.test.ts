@@ -77,6 +77,19 @@ describe('sink', () => {
     expect(records.map((r) => r.key)).toEqual([null, '']);
   });
 
+  it('skips and logs a row whose extracted timestamp is negative (timestamp-extractor.json)', async () => {
+    const { log, sink, processing } = await sinkFixture(1, { timestamp: (record) => record.value![0] as number });
+    await sink.write([makeRecord(['a'], [1]), makeRecord(['b'], [-2]), makeRecord(['c'], [3])]);
+    const { records } = await readTopic(log, 'out');
+    expect(records.map((r) => [r.key, r.timestampMs])).toEqual([
+      ['a', 1],
+      ['c', 3],
+    ]);
+    expect(processing.sink.entries[0]!.message.recordProcessingError?.errorMessage).toBe(
+      'Error writing row with extracted timestamp: Malformed Record: timestamp may not be negative. Got: -2',
+    );
+  });
+
   it('appends the window to windowed keys', async () => {
     const { log, sink } = await sinkFixture(1, { windowed: { kind: 'TUMBLING' } });
     await sink.write([makeRecord(['k'], [1], { window: { startMs: 1000, endMs: 2000 } })]);

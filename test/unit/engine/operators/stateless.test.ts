@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpression } from '../../../../engine/expressions/index.js';
+import { compileExpression, type Expr } from '../../../../engine/expressions/index.js';
 import { FilterOperator, FlatMapOperator, SelectKeyOperator, SelectOperator, makeRecord } from '../../../../engine/operators/index.js';
 import { BOOLEAN, INT, STRING, arith, arr, call, cmp, k, lit, testFunctions, v } from '../expressions/exprs.js';
 import { tableFunctions, testProcessingLog } from './helpers.js';
@@ -99,6 +99,18 @@ describe('selectKey', () => {
     expect(out.map((r) => [r.key, r.value])).toEqual([
       [['a'], ['a', true, 1]],
       [[null], null],
+    ]);
+  });
+
+  it('gives null for an expression over more than key columns when the record has no value (null.json, partition-by.json)', () => {
+    const { log } = testProcessingLog();
+    const rowtime: Expr = { kind: 'column', type: INT, source: { kind: 'ROWTIME' }, name: 'ROWTIME' };
+    const isNull: Expr = { kind: 'isNull', type: BOOLEAN, operand: v(0, STRING), negated: false };
+    const selectKey = new SelectKeyOperator([isNull, rowtime, k(0, INT)], 3, false, options, log.forStep('PartitionBy'));
+    const out = selectKey.process([makeRecord([7], null, { timestampMs: 12 }), makeRecord([8], [null], { timestampMs: 13 })]);
+    expect(out.map((r) => r.key)).toEqual([
+      [null, null, 7],
+      [true, 13, 8],
     ]);
   });
 
