@@ -51,14 +51,14 @@ const OPTIONS: Record<string, string> = {
   'duckdb-threads': '1',
   'stall-seconds': '60',
   'join-grace-seconds': String(DEFAULT_QUERY_SETTINGS.joinGraceSeconds),
-  out: '',
+  out: 'bench/results/nexmark.json',
   svg: 'docs/nexmark.svg',
   keep: 'false',
 };
 
 const USAGE = `npm run bench -- nexmark [--events 1000000] [--query q0,q5|all] [--rate EVENTS_PER_S] [--latency-seconds 10]
   [--seed 42] [--inter-event-delay-us 1000] [--via-kafka] [--check true|false] [--hand-loop true|false] [--duckdb-threads 1]
-  [--scaling [--scaling-sizes 1000000,5000000,20000000] [--scaling-queries q0,q5,q7]] [--out bench/results/nexmark.json (nexmark-scaling.json with --scaling)]
+  [--scaling [--scaling-sizes 1000000,5000000,20000000] [--scaling-queries q0,q5,q7]] [--out bench/results/nexmark.json]
   [--svg docs/nexmark.svg] [--stall-seconds 60] [--join-grace-seconds 60] [--keep]`;
 
 function flag(options: Record<string, string>, name: string): boolean {
@@ -218,9 +218,9 @@ export async function runNexmark(args: string[]): Promise<void> {
   // Other processes on the machine skew every figure: say how busy it was.
   results.machine.loadAverageAtEnd = os.loadavg().map((value) => Math.round(value * 100) / 100);
   console.log(`\nload average at the start ${results.machine.loadAverage.join(' ')}, at the end ${results.machine.loadAverageAtEnd.join(' ')} (${results.machine.cores} cores)`);
-  const out = path.resolve(options.out !== '' ? options.out! : scaling ? 'bench/results/nexmark-scaling.json' : 'bench/results/nexmark.json');
+  const out = path.resolve(options.out!);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  writeResultsFile(out, results, scaling);
   console.log(`\nresults: ${path.relative(process.cwd(), out)}`);
   if (!scaling) {
     const svg = path.resolve(options.svg!);
@@ -228,4 +228,25 @@ export async function runNexmark(args: string[]): Promise<void> {
     console.log(`chart: ${path.relative(process.cwd(), svg)}`);
   }
   resultLine(results);
+}
+
+/**
+ * Writes the results file. The per-query run and the scaling run share it: a scaling run replaces
+ * the file's `scalingRun` and keeps the rest; a per-query run keeps the file's `scalingRun`.
+ */
+export function writeResultsFile(file: string, results: NexmarkResults, scaling: boolean): void {
+  let previous: Record<string, unknown> = {};
+  if (fs.existsSync(file)) {
+    try {
+      previous = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      previous = {};
+    }
+  }
+  const { scaling: scalingEntries, ...run } = results;
+  const merged = scaling
+    ? { ...previous, scalingRun: { date: results.date, machine: results.machine, config: results.config, generatorEventsPerSecond: results.generatorEventsPerSecond, scaling: scalingEntries } }
+    : { ...run, scalingRun: previous.scalingRun ?? null };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
 }

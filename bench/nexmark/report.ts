@@ -182,7 +182,8 @@ export function writeChart(results: NexmarkResults, file: string): void {
 
 /** The final JSON line: figures per query, and the ratios against the baselines. */
 export function resultLine(results: NexmarkResults): void {
-  const figures: Record<string, number> = { events: results.config.events, generatorEventsPerSecond: results.generatorEventsPerSecond };
+  const figures: Record<string, number> = { generatorEventsPerSecond: results.generatorEventsPerSecond };
+  if (results.queries.length > 0) figures.events = results.config.events;
   const ratios: Record<string, number> = {};
   const put = (target: Record<string, number>, key: string, value: number | undefined | null): void => {
     if (value !== undefined && value !== null && Number.isFinite(value)) target[key] = value;
