@@ -98,8 +98,9 @@ export const Q8_WINDOW_MS = 10_000;
 export const WINDOW_GRACE_SECONDS = 1;
 /**
  * Grace of the stream-stream joins. A join task merges its inputs by timestamp (as Kafka Streams
- * does), so records arrive nearly in order; the grace is a margin for read-batch boundaries
- * between the two topics, and with the window it bounds the join state.
+ * does) and waits for an input whose repartition pipeline has not written its records yet, so
+ * each side arrives in order; the grace is a margin (and, with the window, it bounds the join
+ * state), not a correction for one side running ahead.
  */
 export const JOIN_GRACE_SECONDS = 60;
 

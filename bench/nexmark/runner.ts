@@ -21,20 +21,20 @@ import type { NexmarkConfig, NexmarkEventKind, NexmarkGenerator } from './genera
 import { encodeSlots, EVENT_KINDS, NEXMARK_TOPICS } from './load.js';
 import { canonicalRow, type NexmarkQuery, type QuerySettings } from './queries.js';
 
-/** The parts of the runtime's running queries the benchmark watches. */
-interface TaskView {
+/** One input of a task: a topic partition, and the next offset the task has not processed. */
+interface TaskInputView {
   readonly topic: string;
   readonly partition: number;
-  /** The committed position (what the consumer group stores). */
+  /** Moves only once the output of the records before it is appended. */
   readonly position: number;
-  /** Multi-input (join) tasks: the next offset not processed yet, ahead of `position` between state commits. */
-  processedPosition?(): number;
 }
 
-/** How far a task has processed its input. */
-function positionOf(task: TaskView): number {
-  return typeof task.processedPosition === 'function' ? Math.max(task.position, task.processedPosition()) : task.position;
+/** The parts of the runtime's running queries the benchmark watches. */
+interface TaskView {
+  /** One for most tasks; a join's task reads several topics. */
+  readonly inputs: readonly TaskInputView[];
 }
+
 interface QueryView {
   readonly queryId: string;
   readonly state: string;
@@ -114,9 +114,10 @@ function progressOf(engine: QueryEngine, log: Log): Progress {
       return { caughtUp: false, positions, failure: `${query.queryId}: ${errors.length > 0 ? errors[errors.length - 1]!.errorMessage : 'ERROR'}` };
     }
     for (const task of query.tasks) {
-      const position = positionOf(task);
-      positions += position;
-      if (position < log.offsets(task.topic, task.partition).highWatermark) caughtUp = false;
+      for (const input of task.inputs) {
+        positions += input.position;
+        if (input.position < log.offsets(input.topic, input.partition).highWatermark) caughtUp = false;
+      }
     }
   }
   return { caughtUp, positions, failure: null };
@@ -318,13 +319,14 @@ class LatencyTracker {
     const readers = new Map<string, QueryView[]>();
     for (const query of queries) {
       for (const task of query.tasks) {
-        const key = partitionKey(task.topic, task.partition);
-        const current = positions.get(key);
-        const position = positionOf(task);
-        positions.set(key, current === undefined ? position : Math.min(current, position));
-        const list = readers.get(task.topic) ?? [];
-        if (!list.includes(query)) list.push(query);
-        readers.set(task.topic, list);
+        for (const input of task.inputs) {
+          const key = partitionKey(input.topic, input.partition);
+          const current = positions.get(key);
+          positions.set(key, current === undefined ? input.position : Math.min(current, input.position));
+          const list = readers.get(input.topic) ?? [];
+          if (!list.includes(query)) list.push(query);
+          readers.set(input.topic, list);
+        }
       }
     }
     // Ticks complete in order (a later tick's offsets are higher): stop at the first one not done,

@@ -56,6 +56,8 @@ export interface Pipeline {
   /** Stateless operators hold no per-task state, so the tasks of a pipeline share them. */
   operators: Operator[];
   terminal: Terminal;
+  /** The topics the terminal writes (a sink or internal topic; none for a push query). */
+  outputTopics?: readonly string[];
   /** Multi-input pipelines (joins) make their own tasks (multi-input.ts). */
   createTasks?: (query: RunningQuery, pipeline: Pipeline) => Task[];
 }
@@ -187,11 +189,11 @@ function sinkBuilder(step: StepOf<'streamSink@1' | 'tableSink@1'>, context: Buil
     processingLog: context.operators.log(step.id),
     preservePartitions: context.preservePartitions === true,
   });
-  return close(state, terminal, { sinkTopic: step.topic, output: null });
+  return close(state, terminal, { sinkTopic: step.topic, output: null }, [step.topic]);
 }
 
-function close(state: BuildState & { open: OpenPipeline }, terminal: Terminal, extra: { sinkTopic: string | null; output: PushQueue | null }): BuildState {
-  const pipeline: Pipeline = { index: state.closed.length, source: state.open.source, operators: state.open.operators, terminal };
+function close(state: BuildState & { open: OpenPipeline }, terminal: Terminal, extra: { sinkTopic: string | null; output: PushQueue | null }, outputTopics: readonly string[]): BuildState {
+  const pipeline: Pipeline = { index: state.closed.length, source: state.open.source, operators: state.open.operators, terminal, outputTopics };
   if (state.open.createTasks !== undefined) pipeline.createTasks = state.open.createTasks;
   return { closed: [...state.closed, pipeline], internalTopics: state.internalTopics, open: null, ...extra };
 }
@@ -227,7 +229,7 @@ function repartitionByKey(state: BuildState & { open: OpenPipeline }, step: Step
     processingLog: context.operators.log(step.id),
     preservePartitions: context.preservePartitions === true,
   });
-  const closed = close(state, writer, { sinkTopic: null, output: null });
+  const closed = close(state, writer, { sinkTopic: null, output: null }, [topic]);
   const decoder = new SourceOperator({
     topic,
     keySerde: serde(context, topic, 'key', formats.key, step.schema.key),
@@ -302,7 +304,7 @@ const builders: { [K in StepKind]: StepBuilder<K> } = {
       processingLog: context.operators.log(step.id),
       preservePartitions: context.preservePartitions === true,
     });
-    const closed = close(state, writer, { sinkTopic: null, output: null });
+    const closed = close(state, writer, { sinkTopic: null, output: null }, [topic]);
     const decoder = new SourceOperator({
       topic,
       keySerde: serde(context, topic, 'key', formats.key, step.schema.key),
@@ -351,7 +353,7 @@ const builders: { [K in StepKind]: StepBuilder<K> } = {
   'pushSink@1': (step, context) => {
     const state = input(step.source, context);
     const queue = new PushQueue(context.pushQueueRows, step.limit);
-    return close(state, new PushSinkOperator(queue), { sinkTopic: null, output: queue });
+    return close(state, new PushSinkOperator(queue), { sinkTopic: null, output: queue }, []);
   },
 };
 

@@ -13,7 +13,7 @@
  */
 export { QueryRuntime } from './runtime.js';
 export type { QueryRuntimeOptions, StopOptions } from './runtime.js';
-export { RunningQuery, Task } from './query.js';
+export { RunningQuery, Task, TaskInput } from './query.js';
 export type { QueryState, QueryStatus, TaskStatus, OffsetReset } from './query.js';
 export { buildQuery } from './builder.js';
 export type { BuildContext, BuiltQuery, Pipeline, PipelineSource } from './builder.js';
@@ -36,8 +36,10 @@ export type {
   TableFunction,
   TableFunctionLookup,
 } from '../operators/index.js';
-export { InputCursor, MultiInputGroup, createMultiInputTasks, flowLeaves } from './multi-input.js';
-export type { FlowJoin, FlowLeaf, FlowNode, TaskStateEnvironmentFactory } from './multi-input.js';
+export { InputCursor, MultiInputTask, UPSTREAM_STALL_MS, createMultiInputTasks, flowLeaves } from './multi-input.js';
+export type { FlowJoin, FlowLeaf, FlowNode, MultiInputOptions, TaskStateEnvironmentFactory } from './multi-input.js';
+export { TopicWriters } from './upstream.js';
+export type { PendingCheck, WriterTask } from './upstream.js';
 export { PRESERVE_PARTITIONS_PROPERTY } from './join-builders.js';
 export { StatefulTask, createStatefulTasks, statefulOperators, stateApplicationId } from './stateful-task.js';
 export { lmdbStateEnvironments, memoryStateEnvironments } from './state-environments.js';

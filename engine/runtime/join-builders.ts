@@ -35,7 +35,7 @@ import {
 } from '../operators/index.js';
 import { applicationId, type Step } from '../steps/index.js';
 import type { Pipeline } from './builder.js';
-import { createMultiInputTasks, type FlowJoin, type FlowLeaf, type FlowNode, type TaskStateEnvironmentFactory } from './multi-input.js';
+import { createMultiInputTasks, type FlowJoin, type FlowLeaf, type FlowNode, type MultiInputOptions, type TaskStateEnvironmentFactory } from './multi-input.js';
 
 type StepOf<K extends Step['kind']> = Extract<Step, { kind: K }>;
 
@@ -80,6 +80,24 @@ function flowOf(open: JoinInput): FlowNode {
 /** The operators' property for Kafka Streams' outer-join emit interval. */
 const EMIT_INTERVAL_PROPERTY = '__emit.interval.ms.kstreams.outer.join.spurious.results.fix__';
 
+const MAX_TASK_IDLE_PROPERTIES = ['max.task.idle.ms', 'ksql.streams.max.task.idle.ms'];
+
+/** How the join tasks of a query are made: `max.task.idle.ms` = -1 turns waiting for upstream off. */
+function multiInputOptions(context: JoinBuildContext): MultiInputOptions {
+  let awaitUpstream = true;
+  for (const key of MAX_TASK_IDLE_PROPERTIES) {
+    const value = context.operators.properties[key];
+    if (value === undefined || value === null) continue;
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(n) || n < -1) {
+      throw new SluiceError('CONFIG_INVALID', `${key}: expected a number of milliseconds >= -1, found ${JSON.stringify(value)}`, { expected: 'an integer >= -1', found: String(value) });
+    }
+    awaitUpstream = n >= 0;
+    break;
+  }
+  return { stateEnvironment: context.stateEnvironment ?? null, awaitUpstream };
+}
+
 function emitIntervalMs(context: JoinBuildContext): number | undefined {
   const value = context.operators.properties[EMIT_INTERVAL_PROPERTY];
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
@@ -116,14 +134,14 @@ export function joinStepBuilders<Open extends JoinInput, State extends JoinBuild
     }
     for (const pipeline of right.closed) pipeline.index += left.closed.length;
     const root: FlowJoin = { kind: 'join', left: flowOf(left.open), right: flowOf(right.open), factory, operators: [] };
-    const environments = context.stateEnvironment ?? null;
+    const options = multiInputOptions(context);
     const open = {
       ...left.open,
       source: left.open.source,
       operators: root.operators,
       table,
       flow: root,
-      createTasks: (query, pipeline) => createMultiInputTasks(query, pipeline, root, environments),
+      createTasks: (query, pipeline) => createMultiInputTasks(query, pipeline, root, options),
     } as Open & { createTasks: NonNullable<Pipeline['createTasks']> };
     return {
       ...left,
@@ -189,13 +207,14 @@ export function joinStepBuilders<Open extends JoinInput, State extends JoinBuild
           failOnInvalidTimestamp: false,
           log: processingLog,
         });
-      const environments = context.stateEnvironment ?? null;
+      const options = multiInputOptions(context);
 
       // Right task: registrations + the right table -> responses.
       const registrationLeaf: FlowLeaf = {
         kind: 'leaf',
         source: { topic: registrationTopic, partitions: rightPartitions, decoder: internalDecoder(registrationTopic, step.right.schema.key.length, REGISTRATION_VALUE_COLUMNS), internal: true },
         operators: [],
+        awaitUpstream: false,
       };
       const rightRoot: FlowJoin = {
         kind: 'join',
@@ -210,7 +229,8 @@ export function joinStepBuilders<Open extends JoinInput, State extends JoinBuild
         source: registrationLeaf.source,
         operators: rightRoot.operators,
         terminal: responseWriter,
-        createTasks: (query, pipeline) => createMultiInputTasks(query, pipeline, rightRoot, environments),
+        outputTopics: [responseTopic],
+        createTasks: (query, pipeline) => createMultiInputTasks(query, pipeline, rightRoot, options),
       };
 
       // Where a foreign key's registration goes: the right table's partition for that key.
@@ -236,6 +256,7 @@ export function joinStepBuilders<Open extends JoinInput, State extends JoinBuild
         kind: 'leaf',
         source: { topic: responseTopic, partitions: leftPartitions, decoder: internalDecoder(responseTopic, step.left.schema.key.length, RESPONSE_VALUE_COLUMNS), internal: true },
         operators: [],
+        awaitUpstream: false,
       };
       const leftRoot: FlowJoin = {
         kind: 'join',
@@ -258,7 +279,7 @@ export function joinStepBuilders<Open extends JoinInput, State extends JoinBuild
         operators: leftRoot.operators,
         table: true,
         flow: leftRoot,
-        createTasks: (query, pipeline) => createMultiInputTasks(query, pipeline, leftRoot, environments),
+        createTasks: (query, pipeline) => createMultiInputTasks(query, pipeline, leftRoot, options),
       } as Open & { createTasks: NonNullable<Pipeline['createTasks']> };
       return {
         ...left,

@@ -5,33 +5,48 @@
  * inputs (a topic + its stateless operators) and whose inner nodes are joins (a processor
  * factory + the operators after the join). The root's operators are the pipeline's operators.
  *
- * For each partition the query gets one `MultiInputGroup` — the task proper: it owns the join
- * processors (one instance per join node) and their TaskState (engine/state stores, changelogged)
- * — and one `InputCursor` per leaf, a `Task` that RunningQuery drives like any other (position,
- * status, consumer-group commits, the live loop, `drain()`). Whichever cursor polls, the group
- * reads a bounded batch from every input that has unread data and processes the buffered records
- * in timestamp order (Kafka Streams picks the record with the lowest timestamp across a task's
- * partitions); a run of one input's records goes through its leaf's operators, then up the tree
- * through each join (`process(side, records)`) and the operators after it, into the terminal.
+ * For each partition the query gets one `MultiInputTask`, a `Task` like any other (the live loop,
+ * consumer-group commits, status and `drain()` are query.ts's), whose inputs are one `InputCursor`
+ * per leaf. It owns the join processors (one instance per join node) and their TaskState
+ * (engine/state stores, changelogged).
  *
- * State: the group's TaskState restores before the first batch; when it holds a checkpoint, the
- * cursors resume from the checkpoint's input offsets (state and offsets always agree). After each
- * batch the state is committed with the inputs' positions (every batch in deterministic mode,
- * else when due); a cursor's `position` — what the consumer group commits — never passes the
- * offsets committed with the state.
+ * Order. A poll reads a bounded batch from every input whose buffer is empty and processes the
+ * buffered records in timestamp order (Kafka Streams' partition group: the lowest head timestamp
+ * first); a run of one input's records goes through its leaf's operators, then up the tree
+ * through each join (`process(side, records)`) and the operators after it, into the terminal.
+ * The poll stops — and keeps the order — as soon as an input is empty but has records still to
+ * come: unread in the log (the read budget is spent), or not written yet by an upstream task of
+ * this runtime that still has input to process (a repartition pipeline of the same query, another
+ * query whose sink this join reads; see upstream.ts). Without that, an input fed by a slower
+ * upstream would be overtaken: the join's stream time would pass its records (grace drops them)
+ * and a table side would be joined as of a later time. The wait ends when the upstream writes,
+ * catches up, pauses or stops; an upstream that makes no progress at all for UPSTREAM_STALL_MS
+ * (a cycle of joins waiting on each other) is not waited for, and `drain()` breaks such a cycle
+ * with one enforced pass. The query property `max.task.idle.ms` = -1 turns the wait off.
+ *
+ * State: the task's TaskState restores before the first batch; when it holds a checkpoint, the
+ * inputs resume from the checkpoint's offsets (state and offsets always agree). After each batch
+ * the state is committed with the inputs' positions (every batch in deterministic mode, else when
+ * due); what the consumer group commits for an input never passes the offset committed with the
+ * state.
  */
 import { SluiceError, isSluiceError } from '../../common/index.js';
 import type { StateEnvironment } from '../../storage/state/index.js';
 import { TaskState, type KeyValueStore } from '../state/index.js';
 import { isStatefulOperator, taskStateStores, type EngineRecord, type JoinProcessor, type JoinProcessorFactory, type JoinSide, type Operator, type StatefulOperator } from '../operators/index.js';
 import type { Pipeline, PipelineSource } from './builder.js';
-import { Task, type RunningQuery } from './query.js';
+import { Task, TaskInput, type RunningQuery } from './query.js';
 import { openTaskEnvironment } from './stateful-task.js';
 
 export interface FlowLeaf {
   readonly kind: 'leaf';
   readonly source: PipelineSource;
   readonly operators: Operator[];
+  /**
+   * false: never wait for this input's upstream (the foreign-key join's subscription topics,
+   * written by the two tasks of the join itself). Default true.
+   */
+  readonly awaitUpstream?: boolean;
 }
 
 export interface FlowJoin {
@@ -65,47 +80,53 @@ function inputOffsetsStore(root: FlowJoin, pipelineIndex: number): string {
 /** Batches of input read per input and poll, at most (bounds the work of one poll). */
 const READS_PER_POLL_MAX = 4;
 
+/**
+ * How long a join waits for an upstream that makes no progress at all (no batch processed by any
+ * writer of the input it waits for) before it processes its other inputs anyway: only a cycle of
+ * joins waiting on each other, or a writer stuck on something this runtime cannot see, gets there.
+ */
+export const UPSTREAM_STALL_MS = 5000;
+
 interface Hop {
   join: FlowJoin;
   side: JoinSide;
 }
 
-/** The tasks of a multi-input pipeline: one cursor per leaf and partition. */
-export function createMultiInputTasks(query: RunningQuery, pipeline: Pipeline, root: FlowJoin, stateEnvironment: TaskStateEnvironmentFactory | null): Task[] {
+export interface MultiInputOptions {
+  /** Opens the state environment of a task (lmdb in production); null: in memory. */
+  stateEnvironment: TaskStateEnvironmentFactory | null;
+  /**
+   * Wait for an empty input whose upstream (a task of this runtime writing its topic) still has
+   * unread input, instead of processing the other inputs past it. Default true; the query
+   * property `max.task.idle.ms` = -1 turns it off (Kafka Streams' "never wait").
+   */
+  awaitUpstream?: boolean;
+}
+
+/** The tasks of a multi-input pipeline: one per partition. */
+export function createMultiInputTasks(query: RunningQuery, pipeline: Pipeline, root: FlowJoin, options: MultiInputOptions | TaskStateEnvironmentFactory | null): Task[] {
+  const resolved: MultiInputOptions = options === null || typeof options === 'function' ? { stateEnvironment: options } : options;
   const tasks: Task[] = [];
-  for (let partition = 0; partition < pipeline.source.partitions; partition++) {
-    const group = new MultiInputGroup(query, pipeline, root, partition, stateEnvironment);
-    tasks.push(...group.cursors);
-  }
+  for (let partition = 0; partition < pipeline.source.partitions; partition++) tasks.push(new MultiInputTask(query, pipeline, root, partition, resolved));
   return tasks;
 }
 
-/** One input of a group: a Task for RunningQuery, reading one leaf's topic partition. */
-export class InputCursor extends Task {
+/** One input of a multi-input task: a leaf's topic partition, with the records read but not processed. */
+export class InputCursor extends TaskInput {
   /** Next offset to read from the log (records before it are buffered or processed). */
   readPosition = 0;
+  /** The offset committed with the task's state: what the consumer group may commit. */
+  committed = 0;
   /** Decoded records read but not processed yet. */
   buffer: EngineRecord[] = [];
   bufferAt = 0;
-  private waitAbortController: AbortController | null = null;
 
   constructor(
-    query: RunningQuery,
-    pipeline: Pipeline,
-    partition: number,
-    readonly group: MultiInputGroup,
     readonly leaf: FlowLeaf,
+    partition: number,
     readonly index: number,
   ) {
-    super(query, pipeline, partition);
-  }
-
-  override get topic(): string {
-    return this.leaf.source.topic;
-  }
-
-  override startPosition(): number {
-    return this.query.resetPositionFor(this.leaf.source.topic, this.leaf.source.internal, this.partition);
+    super(leaf.source.topic, partition, leaf.source.internal);
   }
 
   /** Next offset whose record has not been processed. */
@@ -117,122 +138,79 @@ export class InputCursor extends Task {
     return this.buffer.length - this.bufferAt;
   }
 
-  logHasMore(): boolean {
-    return this.query.log.offsets(this.topic, this.partition).highWatermark > this.readPosition;
-  }
-
-  override hasUnread(): boolean {
-    this.group.syncPositions();
-    return this.buffered() > 0 || this.logHasMore();
-  }
-
-  override pollOnce(): Promise<boolean> {
-    return this.group.poll();
-  }
-
-  override async run(): Promise<void> {
-    const query = this.query;
-    const terminal = this.pipeline.terminal;
-    while (!query.stopping) {
-      if (query.state === 'PAUSED') {
-        await query.whenResumed();
-        continue;
-      }
-      if (this.isDone()) {
-        query.requestStop();
-        break;
-      }
-      if (this.isBlocked()) {
-        await Promise.race([terminal.whenUnblocked?.() ?? Promise.resolve(), query.whenStopping()]);
-        continue;
-      }
-      let progressed: boolean;
-      try {
-        progressed = await this.pollOnce();
-      } catch (error) {
-        query.fail(error);
-        break;
-      }
-      if (progressed) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        continue;
-      }
-      const abort = new AbortController();
-      this.waitAbortController = abort;
-      try {
-        if (!query.stopping && query.state === 'RUNNING' && !this.hasUnread()) {
-          await query.log.waitForData(this.topic, this.partition, this.readPosition, query.pollWaitMs, abort.signal);
-        }
-      } catch (error) {
-        query.fail(error);
-        break;
-      } finally {
-        this.waitAbortController = null;
-      }
-    }
-  }
-
-  override wake(): void {
-    this.waitAbortController?.abort();
-    super.wake();
-  }
-
-  override close(): Promise<void> {
-    return this.group.close();
-  }
-
-  override deleteState(): Promise<void> {
-    return this.group.deleteState();
+  headTimestampMs(): number {
+    return this.buffer[this.bufferAt]!.timestampMs;
   }
 }
 
-/** The task proper: the processors, their state, and the cursors of one partition. */
-export class MultiInputGroup {
+/** The task of one partition of a multi-input pipeline: its inputs, the processors and their state. */
+export class MultiInputTask extends Task {
   readonly cursors: InputCursor[];
   private readonly hops: Hop[][];
   private readonly processors = new Map<FlowJoin, JoinProcessor>();
   private readonly joins: FlowJoin[];
   private readonly statefulOperators: StatefulOperator[];
+  private readonly stateEnvironment: TaskStateEnvironmentFactory | null;
+  private readonly awaitUpstream: boolean;
   private state: TaskState | null = null;
   private offsets: KeyValueStore<number> | null = null;
   private restored: Promise<void> | null = null;
-  private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
   private failed = false;
   private deleted: Promise<void> | null = null;
+  /** The empty input whose upstream the last poll stopped for (null: it did not stop for one). */
+  private waitingOn: InputCursor | null = null;
+  /** Since when the upstream waited for has made no progress. */
+  private stall: { cursor: InputCursor; progress: number; sinceMs: number } | null = null;
+  /** Set by `drain()` for a pass in which nothing else can move: process without waiting. */
+  enforceProcessing = false;
 
   constructor(
-    readonly query: RunningQuery,
-    readonly pipeline: Pipeline,
+    query: RunningQuery,
+    pipeline: Pipeline,
     readonly root: FlowJoin,
-    readonly partition: number,
-    private readonly stateEnvironment: TaskStateEnvironmentFactory | null,
+    partition: number,
+    options: MultiInputOptions,
   ) {
     const leaves = flowLeaves(root);
-    this.cursors = leaves.map((leaf, index) => new InputCursor(query, pipeline, partition, this, leaf, index));
+    const cursors = leaves.map((leaf, index) => new InputCursor(leaf, partition, index));
+    super(query, pipeline, partition, cursors);
+    this.cursors = cursors;
     this.hops = leaves.map((leaf) => pathToRoot(root, leaf));
     this.joins = flowJoins(root);
     this.statefulOperators = flowOperators(root).filter(isStatefulOperator);
-  }
-
-  /** The checkpointed offsets only move forward with the state: cursors report those. */
-  syncPositions(): void {
-    // RunningQuery sets `position` (initializePositions); before the first poll it is the read position too.
-    if (this.restored === null) {
-      for (const cursor of this.cursors) {
-        cursor.readPosition = cursor.position;
-      }
-    }
+    this.stateEnvironment = options.stateEnvironment;
+    this.awaitUpstream = options.awaitUpstream !== false;
   }
 
   private taskId(): string {
     return `${this.pipeline.index}_${this.partition}`;
   }
 
-  /** Creates the processors and restores their state (once). */
+  override hasUnread(): boolean {
+    for (const cursor of this.cursors) {
+      if (this.restored === null) {
+        if (this.query.log.offsets(cursor.topic, this.partition).highWatermark > cursor.position) return true;
+      } else if (cursor.buffered() > 0 || this.logHasMore(cursor)) return true;
+    }
+    return false;
+  }
+
+  private logHasMore(cursor: InputCursor): boolean {
+    return this.query.log.offsets(cursor.topic, this.partition).highWatermark > cursor.readPosition;
+  }
+
+  override committablePosition(input: TaskInput): number {
+    return (input as InputCursor).committed;
+  }
+
+  /** Creates the processors and restores their state (once); the cursors start at their positions. */
   private ensureReady(): Promise<void> {
     if (this.restored === null) {
-      this.syncPositions();
+      for (const cursor of this.cursors) {
+        cursor.readPosition = cursor.position;
+        cursor.committed = cursor.position;
+      }
       this.restored = this.restore();
     }
     return this.restored;
@@ -248,6 +226,7 @@ export class MultiInputGroup {
         if (found === undefined) continue;
         cursor.readPosition = found.offset;
         cursor.position = found.offset;
+        cursor.committed = found.offset;
       }
     }
   }
@@ -279,28 +258,25 @@ export class MultiInputGroup {
     return state;
   }
 
-  /** One unit of work, serialized across the cursors' loops. */
-  poll(): Promise<boolean> {
-    const next = this.chain.then(() =>
-      this.pollNow().catch((error: unknown) => {
-        // A batch failed half-way: its state changes must not be committed with later offsets.
-        this.failed = true;
-        throw error;
-      }),
-    );
-    this.chain = next.catch(() => undefined);
-    return next;
+  override async pollOnce(): Promise<boolean> {
+    if (this.closed || this.failed) return false;
+    try {
+      return await this.pollNow();
+    } catch (error) {
+      // A batch failed half-way: its state changes must not be committed with later offsets.
+      this.failed = true;
+      throw error;
+    }
   }
 
   private async read(cursor: InputCursor): Promise<boolean> {
     const { log, limits } = this.query;
-    if (!cursor.logHasMore()) return false;
     let read;
     try {
       read = await log.read(cursor.topic, this.partition, cursor.readPosition, limits.taskReadBytesMax);
     } catch (error) {
       if (isSluiceError(error, 'LOG_OFFSET_OUT_OF_RANGE')) {
-        cursor.readPosition = cursor.startPosition();
+        cursor.readPosition = this.startPosition(cursor);
         return true;
       }
       throw error;
@@ -333,17 +309,36 @@ export class MultiInputGroup {
     return true;
   }
 
+  /**
+   * Whether to stop before processing other inputs past `cursor`, an empty input with nothing in
+   * the log: yes while a task of this runtime that writes its topic still has input to process
+   * (its records are on their way), unless that upstream has made no progress for UPSTREAM_STALL_MS.
+   */
+  private mustWaitFor(cursor: InputCursor): boolean {
+    if (!this.awaitUpstream || this.enforceProcessing || cursor.leaf.awaitUpstream === false) return false;
+    const check = this.query.upstream.pending(cursor.topic, this);
+    if (!check.pending) return false;
+    const nowMs = this.query.clock.nowMs();
+    const stall = this.stall;
+    if (stall === null || stall.cursor !== cursor || stall.progress !== check.progress) {
+      this.stall = { cursor, progress: check.progress, sinceMs: nowMs };
+      return true;
+    }
+    return nowMs - stall.sinceMs < UPSTREAM_STALL_MS;
+  }
+
   private async pollNow(): Promise<boolean> {
-    if (this.closed || this.failed) return false;
     await this.ensureReady();
+    this.waitingOn = null;
     let progressed = false;
     let reads = 0;
     const output: EngineRecord[] = [];
     const cursors = this.cursors;
+    const readsMax = READS_PER_POLL_MAX * cursors.length;
     for (;;) {
       // Fill every empty buffer whose input has more (Kafka Streams waits for data it knows of).
       for (const cursor of cursors) {
-        if (cursor.buffered() === 0 && reads < READS_PER_POLL_MAX * cursors.length && cursor.logHasMore()) {
+        if (cursor.buffered() === 0 && reads < readsMax && this.logHasMore(cursor)) {
           reads++;
           if (await this.read(cursor)) progressed = true;
         }
@@ -351,26 +346,42 @@ export class MultiInputGroup {
       let next: InputCursor | null = null;
       for (const cursor of cursors) {
         if (cursor.buffered() === 0) continue;
-        if (next === null || cursor.buffer[cursor.bufferAt]!.timestampMs < next.buffer[next.bufferAt]!.timestampMs) next = cursor;
+        if (next === null || cursor.headTimestampMs() < next.headTimestampMs()) next = cursor;
       }
       if (next === null) break;
-      // An empty input with unread data left (the read budget is spent): stop here, keep order.
-      if (cursors.some((c) => c !== next && c.buffered() === 0 && c.logHasMore())) break;
+      // The next record is the lowest timestamp among the inputs that have one. An empty input
+      // whose records are still to come (unread in the log, or in an upstream task) could have a
+      // lower one: stop here and keep the order.
       let limit = Number.POSITIVE_INFINITY;
-      for (const cursor of cursors) if (cursor !== next && cursor.buffered() > 0) limit = Math.min(limit, cursor.buffer[cursor.bufferAt]!.timestampMs);
-      const run: EngineRecord[] = [];
-      while (next.bufferAt < next.buffer.length && (run.length === 0 || next.buffer[next.bufferAt]!.timestampMs <= limit)) {
-        run.push(next.buffer[next.bufferAt++]!);
+      let stop = false;
+      for (const cursor of cursors) {
+        if (cursor === next) continue;
+        if (cursor.buffered() > 0) limit = Math.min(limit, cursor.headTimestampMs());
+        else if (this.logHasMore(cursor)) stop = true;
+        else if (this.mustWaitFor(cursor)) {
+          this.waitingOn = cursor;
+          stop = true;
+        }
+        if (stop) break;
       }
+      if (stop) break;
+      const run: EngineRecord[] = [];
+      const buffer = next.buffer;
+      let at = next.bufferAt;
+      run.push(buffer[at++]!);
+      while (at < buffer.length && buffer[at]!.timestampMs <= limit) run.push(buffer[at++]!);
+      next.bufferAt = at;
       this.push(next.index, run, output);
       progressed = true;
     }
+    if (this.waitingOn === null) this.stall = null;
     if (!progressed) return false;
     if (output.length > 0) await this.pipeline.terminal.write(output);
     for (const processor of this.processors.values()) if (processor.flush) await processor.flush();
-    const last = cursors[cursors.length - 1]!;
-    last.recordsOut += output.length;
+    this.recordsOut += output.length;
+    for (const cursor of cursors) cursor.position = cursor.processedPosition();
     await this.commitState(false);
+    this.progressed();
     return true;
   }
 
@@ -387,6 +398,44 @@ export class MultiInputGroup {
     for (const record of current) output.push(record);
   }
 
+  /**
+   * Waits for data on any input; when the last poll stopped for an upstream, also wakes at the
+   * next batch any task processes (the upstream may move without writing to this partition).
+   */
+  override async waitForInput(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const log = this.query.log;
+    const inner = new AbortController();
+    const onAbort = (): void => inner.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const waits: Array<Promise<unknown>> = [];
+      const waitingOn = this.waitingOn;
+      if (waitingOn !== null) {
+        waits.push(log.waitForData(waitingOn.topic, this.partition, waitingOn.readPosition, Math.min(timeoutMs, UPSTREAM_STALL_MS), inner.signal));
+        waits.push(this.query.upstream.whenProgress());
+      } else {
+        for (const cursor of this.cursors) waits.push(log.waitForData(cursor.topic, this.partition, cursor.readPosition, timeoutMs, inner.signal));
+      }
+      await Promise.race(waits);
+    } finally {
+      inner.abort();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  override async onIdle(): Promise<void> {
+    const state = this.state;
+    if (state === null || !state.ready || this.closed || this.failed) return;
+    if (state.commitNeeded()) await this.commitState(true);
+  }
+
+  override async flushState(): Promise<void> {
+    const state = this.state;
+    if (state === null || !state.ready || this.closed || this.failed) return;
+    await this.commitState(true);
+  }
+
   /** Commits state with the processed positions (each batch when deterministic, else when due). */
   private async commitState(force: boolean): Promise<void> {
     const state = this.state;
@@ -400,16 +449,16 @@ export class MultiInputGroup {
       }
     }
     const committed = force || this.query.mode === 'deterministic' ? (await state.commit({ inputOffsets: positions }), true) : await state.maybeCommit({ inputOffsets: positions });
-    if (committed) for (let i = 0; i < this.cursors.length; i++) this.cursors[i]!.position = positions[i]!.offset;
+    if (committed) for (let i = 0; i < this.cursors.length; i++) this.cursors[i]!.committed = positions[i]!.offset;
   }
 
   /** Commits and closes the state (the query stopped). */
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.closed) return;
-    await this.chain;
     this.closed = true;
     const state = this.state;
     if (state === null) return;
+    if (this.restored !== null) await this.restored.catch(() => undefined);
     try {
       if (state.ready && !this.failed) await this.commitState(true);
     } catch {
@@ -419,16 +468,14 @@ export class MultiInputGroup {
     await state.close();
   }
 
-  /** After close: deletes the local state and the changelogs (TERMINATE, DROP); once per group. */
-  deleteState(): Promise<void> {
+  /** After close: deletes the local state and the changelogs (TERMINATE, DROP). */
+  override deleteState(): Promise<void> {
     if (this.deleted === null) {
       this.deleted = (async () => {
         await this.close();
         if (this.state === null) {
           // Never opened this run: open it to learn its stores (state from an earlier run).
-          this.closed = false;
           this.openState();
-          this.closed = true;
           for (const operator of this.statefulOperators) operator.closeTask(this.partition);
         }
         const state = this.state!;

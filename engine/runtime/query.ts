@@ -1,28 +1,33 @@
 /**
- * A running query: its tasks (one per partition of each pipeline's topic), its life cycle
- * (RUNNING, PAUSED, ERROR, TERMINATED), its committed input offsets and its errors.
+ * A running query: its tasks, its life cycle (RUNNING, PAUSED, ERROR, TERMINATED), its committed
+ * input offsets and its errors.
  *
- * A task's unit of work is `pollOnce()`: read one bounded batch from the log at its position
- * (limits.taskReadBytesMax), decode, run the operators, write the terminal's output (awaited), and
- * only then advance the position. Both modes call it:
- * - live: each task loops, waiting with `log.waitForData` when it is caught up (never spinning),
- *   pausing while the push queue is full or the query is paused, yielding to the event loop
- *   between batches;
+ * A task is a unit of work over its inputs (`TaskInput`: topic partitions): one partition of a
+ * pipeline's topic, or — for a join (multi-input.ts) — one partition of each co-partitioned topic
+ * the join reads. Its unit of work is `pollOnce()`: read a bounded batch (limits.taskReadBytesMax),
+ * decode, run the operators, write the terminal's output (awaited), and only then advance the
+ * positions. Both modes call it:
+ * - live: each task loops (`run`, shared by every kind of task), waiting in `waitForInput` when it
+ *   is caught up (never spinning), pausing while the push queue is full or the query is paused,
+ *   yielding to the event loop between batches;
  * - deterministic: the runtime's `drain()` calls it for every task with unread input until no
  *   task has any, so one input record flows through every query (and the queries reading their
  *   outputs) before the next one is produced.
  *
- * Offsets: a persistent query commits its tasks' positions to the consumer group
+ * Offsets: a persistent query commits its tasks' input positions to the consumer group
  * `_confluent-ksql-<serviceId>query_<queryId>` periodically, on pause and on stop (at least
- * once: a position is committed only after the output it produced was appended). On start a task
- * resumes from the committed offset, else from `auto.offset.reset` (earliest or latest; a
- * repartition topic always from the earliest). Push queries commit nothing.
+ * once: a position is committed only after the output it produced was appended, and a task with
+ * state only commits the offsets committed with its state). On start an input resumes from the
+ * committed offset, else from `auto.offset.reset` (earliest or latest; a repartition topic always
+ * from the earliest). Push queries commit nothing. Every task is registered with the runtime's
+ * `TopicWriters` (upstream.ts), so that a join can wait for the tasks that write its inputs.
  */
 import { SluiceError, isSluiceError, type Clock, type Limits } from '../../common/index.js';
 import type { Log } from '../../storage/log/index.js';
 import type { EngineRecord, PushQueue, QueryError, QueryProcessingLog } from '../operators/index.js';
 import type { QueryPlan } from '../steps/index.js';
 import type { BuiltQuery, Pipeline } from './builder.js';
+import { TopicWriters } from './upstream.js';
 
 export type QueryState = 'RUNNING' | 'PAUSED' | 'ERROR' | 'TERMINATED';
 export type OffsetReset = 'earliest' | 'latest';
@@ -68,16 +73,40 @@ export interface RunningQueryOptions {
   pollWaitMs: number;
   /** Called once when the query has stopped (TERMINATED or ERROR). */
   onStopped?: (query: RunningQuery) => void;
+  /** Which tasks of the runtime write which topics (joins wait for their upstream); default: this query's own. */
+  upstream?: TopicWriters;
 }
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export class Task {
+/** One topic partition a task reads. */
+export class TaskInput {
+  /** Next offset whose record the task has not processed. */
   position = 0;
   recordsIn = 0;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    /** A topic of this query (repartition, subscription): read from the start, never from `latest`. */
+    readonly internal: boolean,
+  ) {}
+}
+
+/**
+ * A unit of work: reads its inputs (one topic partition; a join's task reads several), runs the
+ * operators and writes to the terminal. The live loop (`run`) and the bookkeeping RunningQuery
+ * does over `inputs` (start positions, consumer-group commits, status) are shared by every kind
+ * of task; subclasses change how a batch is polled (`pollOnce`), how a caught-up task waits for
+ * input (`waitForInput`), and what offsets may be committed (`committablePosition`).
+ */
+export class Task {
+  readonly inputs: TaskInput[];
   recordsOut = 0;
+  /** Batches processed so far (upstream tracking: a writer that makes no progress is stalled). */
+  progressCount = 0;
   private waitAbort: AbortController | null = null;
   loop: Promise<void> | null = null;
 
@@ -85,10 +114,28 @@ export class Task {
     readonly query: RunningQuery,
     readonly pipeline: Pipeline,
     readonly partition: number,
-  ) {}
+    inputs?: TaskInput[],
+  ) {
+    this.inputs = inputs ?? [new TaskInput(pipeline.source.topic, partition, pipeline.source.internal)];
+  }
 
+  /** The (first) input's topic. */
   get topic(): string {
-    return this.pipeline.source.topic;
+    return this.inputs[0]!.topic;
+  }
+
+  /** The (first) input's next offset to process. */
+  get position(): number {
+    return this.inputs[0]!.position;
+  }
+  set position(offset: number) {
+    this.inputs[0]!.position = offset;
+  }
+
+  get recordsIn(): number {
+    let n = 0;
+    for (const input of this.inputs) n += input.recordsIn;
+    return n;
   }
 
   /** True when the log holds records past the task's position. */
@@ -104,36 +151,42 @@ export class Task {
     return this.pipeline.terminal.isDone?.() === true;
   }
 
+  /** Running and able to take input now (not paused, stopping, failed or blocked by its terminal). */
+  isActive(): boolean {
+    return this.query.state === 'RUNNING' && !this.query.stopping && !this.isBlocked() && !this.isDone();
+  }
+
   /**
    * Reads one bounded batch at the position and runs it through the pipeline. Resolves false when
    * there was nothing to read. Throws on a failure that must stop the query.
    */
   async pollOnce(): Promise<boolean> {
     const { log, limits } = this.query;
+    const input = this.inputs[0]!;
     let read;
     try {
-      read = await log.read(this.topic, this.partition, this.position, limits.taskReadBytesMax);
+      read = await log.read(input.topic, this.partition, input.position, limits.taskReadBytesMax);
     } catch (error) {
       if (isSluiceError(error, 'LOG_OFFSET_OUT_OF_RANGE')) {
-        this.position = this.query.resetPosition(this.pipeline, this.partition);
+        input.position = this.startPosition(input);
         return true;
       }
       throw error;
     }
     if (read.batches.length === 0) {
-      if (this.position < read.logStartOffset) {
-        this.position = read.logStartOffset;
+      if (input.position < read.logStartOffset) {
+        input.position = read.logStartOffset;
         return true;
       }
       return false;
     }
     const { decoder } = this.pipeline.source;
-    const decoded = decoder.decode(read.batches, this.position);
-    if (decoded.nextOffset <= this.position) {
-      throw new SluiceError('INTERNAL_ASSERTION', `a read of ${this.topic}-${this.partition} at ${this.position} did not advance`, {
-        topic: this.topic,
+    const decoded = decoder.decode(read.batches, input.position);
+    if (decoded.nextOffset <= input.position) {
+      throw new SluiceError('INTERNAL_ASSERTION', `a read of ${input.topic}-${this.partition} at ${input.position} did not advance`, {
+        topic: input.topic,
         partition: this.partition,
-        offset: this.position,
+        offset: input.position,
       });
     }
     const prepared = decoder.prepare(decoded.records);
@@ -145,13 +198,20 @@ export class Task {
       records = operator.process(records);
     }
     if (records.length > 0) await this.pipeline.terminal.write(records);
-    this.recordsIn += decoded.records.length;
+    input.recordsIn += decoded.records.length;
     this.recordsOut += records.length;
-    this.position = decoded.nextOffset;
+    input.position = decoded.nextOffset;
+    this.progressed();
     return true;
   }
 
-  /** The live loop. */
+  /** Counts a processed batch and wakes the tasks waiting on this one's output. */
+  protected progressed(): void {
+    this.progressCount++;
+    this.query.upstream.progressed();
+  }
+
+  /** The live loop (every kind of task). */
   async run(): Promise<void> {
     const query = this.query;
     const terminal = this.pipeline.terminal;
@@ -192,9 +252,7 @@ export class Task {
       const abort = new AbortController();
       this.waitAbort = abort;
       try {
-        if (!query.stopping && query.state === 'RUNNING') {
-          await query.log.waitForData(this.topic, this.partition, this.position, query.pollWaitMs, abort.signal);
-        }
+        if (!query.stopping && query.state === 'RUNNING') await this.waitForInput(query.pollWaitMs, abort.signal);
       } catch (error) {
         query.fail(error);
         break;
@@ -204,14 +262,19 @@ export class Task {
     }
   }
 
+  /** A caught-up task waits (at most `timeoutMs`) for more input; `signal` interrupts it. */
+  async waitForInput(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    await this.query.log.waitForData(this.topic, this.partition, this.position, timeoutMs, signal);
+  }
+
   /** Interrupts a wait for data (pause, stop). */
   wake(): void {
     this.waitAbort?.abort();
   }
 
-  /** Where the task starts without a committed offset (multi-input tasks read other topics). */
-  startPosition(): number {
-    return this.query.resetPosition(this.pipeline, this.partition);
+  /** Where an input starts without a committed offset. */
+  startPosition(input: TaskInput): number {
+    return this.query.resetPositionFor(input.topic, input.internal, input.partition);
   }
 
   /** Called once the query has stopped (tasks with state commit and close it). */
@@ -220,11 +283,11 @@ export class Task {
   }
 
   /**
-   * The offset the consumer group may commit for this task: the position, or — for a task with
+   * The offset the consumer group may commit for an input: its position, or — for a task with
    * state — the input offset committed with the state (never ahead of it).
    */
-  committablePosition(): number {
-    return this.position;
+  committablePosition(input: TaskInput): number {
+    return input.position;
   }
 
   /** Commits the task's state now if it has any (deterministic `drain()` at its end). */
@@ -242,22 +305,25 @@ export class Task {
     return Promise.resolve();
   }
 
-  status(): TaskStatus {
-    let highWatermark = -1;
-    try {
-      highWatermark = this.query.log.offsets(this.topic, this.partition).highWatermark;
-    } catch {
-      // the topic was deleted under us
-    }
-    return {
-      pipeline: this.pipeline.index,
-      topic: this.topic,
-      partition: this.partition,
-      position: this.position,
-      highWatermark,
-      recordsIn: this.recordsIn,
-      recordsOut: this.recordsOut,
-    };
+  /** One status per input; the task's output count is on the last. */
+  status(): TaskStatus[] {
+    return this.inputs.map((input, index) => {
+      let highWatermark = -1;
+      try {
+        highWatermark = this.query.log.offsets(input.topic, input.partition).highWatermark;
+      } catch {
+        // the topic was deleted under us
+      }
+      return {
+        pipeline: this.pipeline.index,
+        topic: input.topic,
+        partition: input.partition,
+        position: input.position,
+        highWatermark,
+        recordsIn: input.recordsIn,
+        recordsOut: index === this.inputs.length - 1 ? this.recordsOut : 0,
+      };
+    });
   }
 }
 
@@ -274,6 +340,8 @@ export class RunningQuery {
   readonly pollWaitMs: number;
   readonly processingLog: QueryProcessingLog;
   readonly internalTopics: readonly string[];
+  /** The runtime's writers of each topic (shared by its queries). */
+  readonly upstream: TopicWriters;
   private stateValue: QueryState = 'RUNNING';
   private stopRequested = false;
   readonly clock: Clock;
@@ -305,6 +373,7 @@ export class RunningQuery {
     this.pollWaitMs = options.pollWaitMs;
     this.onStopped = options.onStopped;
     this.internalTopics = options.built.internalTopics.map((t) => t.name);
+    this.upstream = options.upstream ?? new TopicWriters();
     let resolveStopping = (): void => undefined;
     this.stoppingSignal = { promise: new Promise<void>((resolve) => (resolveStopping = resolve)), resolve: () => resolveStopping() };
     for (const pipeline of options.built.pipelines) {
@@ -330,16 +399,14 @@ export class RunningQuery {
       for (const c of this.log.fetchOffsets(this.consumerGroupId)) committed.set(`${c.topic}\u0000${c.partition}`, c.offset);
     }
     for (const task of this.tasks) {
-      const key = `${task.topic}\u0000${task.partition}`;
-      const offset = committed.get(key);
-      task.position = offset !== undefined ? offset : task.startPosition();
-      if (offset !== undefined) this.lastCommitted.set(key, offset);
+      for (const input of task.inputs) {
+        const key = `${input.topic}\u0000${input.partition}`;
+        const offset = committed.get(key);
+        input.position = offset !== undefined ? offset : task.startPosition(input);
+        if (offset !== undefined) this.lastCommitted.set(key, offset);
+      }
+      this.upstream.add(task);
     }
-  }
-
-  /** Where a task with no valid position starts. */
-  resetPosition(pipeline: Pipeline, partition: number): number {
-    return this.resetPositionFor(pipeline.source.topic, pipeline.source.internal, partition);
   }
 
   /** The same for any topic a task reads (`internal`: a topic of this query, read from the start). */
@@ -371,9 +438,11 @@ export class RunningQuery {
       if (this.consumerGroupId === null) return;
       const offsets: Array<{ topic: string; partition: number; offset: number; metadata: string | null }> = [];
       for (const task of this.tasks) {
-        const key = `${task.topic}\u0000${task.partition}`;
-        const position = task.committablePosition();
-        if (this.lastCommitted.get(key) !== position) offsets.push({ topic: task.topic, partition: task.partition, offset: position, metadata: null });
+        for (const input of task.inputs) {
+          const key = `${input.topic}\u0000${input.partition}`;
+          const position = task.committablePosition(input);
+          if (this.lastCommitted.get(key) !== position) offsets.push({ topic: input.topic, partition: input.partition, offset: position, metadata: null });
+        }
       }
       if (offsets.length === 0) return;
       await this.log.commitOffsets(this.consumerGroupId, offsets);
@@ -436,6 +505,7 @@ export class RunningQuery {
     if (this.stoppedPromise === null) {
       this.stoppedPromise = (async () => {
         await Promise.all(this.tasks.map((t) => t.loop ?? Promise.resolve()));
+        for (const task of this.tasks) this.upstream.remove(task);
         await Promise.all(this.tasks.map((t) => t.close().catch(() => undefined)));
         try {
           await this.commit();
@@ -486,7 +556,7 @@ export class RunningQuery {
   }
 
   status(): QueryStatus {
-    const tasks = this.tasks.map((t) => t.status());
+    const tasks = this.tasks.flatMap((t) => t.status());
     return {
       queryId: this.queryId,
       state: this.stateValue,

@@ -18,7 +18,8 @@ import {
 import { applicationId, type QueryPlan } from '../steps/index.js';
 import { buildQuery } from './builder.js';
 import { RunningQuery, type OffsetReset } from './query.js';
-import type { TaskStateEnvironmentFactory } from './multi-input.js';
+import { MultiInputTask, type TaskStateEnvironmentFactory } from './multi-input.js';
+import { TopicWriters } from './upstream.js';
 
 export interface QueryRuntimeOptions {
   log: Log;
@@ -88,6 +89,8 @@ export class QueryRuntime {
   private readonly limits: Limits;
   private readonly queries = new Map<string, RunningQuery>();
   private readonly timestampParser: TimestampParserFactory | null;
+  /** Which task writes which topic, across the queries (a join waits for its upstream). */
+  private readonly upstream = new TopicWriters();
   private closed = false;
 
   constructor(options: QueryRuntimeOptions) {
@@ -157,6 +160,7 @@ export class QueryRuntime {
       mode: this.mode,
       commitIntervalMs: this.options.commitIntervalMs ?? 2000,
       pollWaitMs: this.options.pollWaitMs ?? 500,
+      upstream: this.upstream,
     });
     query.initializePositions();
     this.queries.set(plan.queryId, query);
@@ -200,17 +204,21 @@ export class QueryRuntime {
   async drain(maxPolls = 1_000_000): Promise<number> {
     if (this.mode !== 'deterministic') throw new SluiceError('INVALID_ARGUMENT', 'drain() is for a runtime in deterministic mode');
     let polls = 0;
+    let enforcing = false;
     for (;;) {
       let progressed = false;
       for (const query of [...this.queries.values()]) {
         for (const task of query.tasks) {
           while (query.state === 'RUNNING' && !query.stopping && !task.isBlocked() && !task.isDone() && task.hasUnread()) {
             let advanced: boolean;
+            if (enforcing && task instanceof MultiInputTask) task.enforceProcessing = true;
             try {
               advanced = await task.pollOnce();
             } catch (error) {
               query.fail(error);
               break;
+            } finally {
+              if (task instanceof MultiInputTask) task.enforceProcessing = false;
             }
             if (!advanced) break;
             progressed = true;
@@ -221,7 +229,15 @@ export class QueryRuntime {
           if (task.isDone() && !query.stopping) await query.stop();
         }
       }
-      if (!progressed) break;
+      if (progressed) {
+        enforcing = false;
+        continue;
+      }
+      // Nothing moved, yet joins may have input they hold back for an upstream that cannot move
+      // (a cycle of queries): one pass that processes without waiting, as Kafka Streams' enforced
+      // processing does after max.task.idle.ms.
+      if (enforcing || !this.anyUnread()) break;
+      enforcing = true;
     }
     for (const query of this.queries.values()) {
       if (query.state !== 'RUNNING' && query.state !== 'PAUSED') continue;
@@ -234,6 +250,14 @@ export class QueryRuntime {
       await query.commit();
     }
     return polls;
+  }
+
+  private anyUnread(): boolean {
+    for (const query of this.queries.values()) {
+      if (query.state !== 'RUNNING' || query.stopping) continue;
+      for (const task of query.tasks) if (!task.isBlocked() && !task.isDone() && task.hasUnread()) return true;
+    }
+    return false;
   }
 
   /**

@@ -19,7 +19,7 @@ import { TaskState, type KeyValueStore } from '../state/index.js';
 import { isStatefulOperator, storeName, taskStateStores, type StatefulOperator } from '../operators/index.js';
 import type { Pipeline } from './builder.js';
 import type { TaskStateEnvironmentFactory } from './multi-input.js';
-import { Task, type RunningQuery } from './query.js';
+import { Task, type RunningQuery, type TaskInput } from './query.js';
 
 /** The stateful operators of a pipeline (none: plain tasks do). */
 export function statefulOperators(pipeline: Pipeline): StatefulOperator[] {
@@ -105,10 +105,9 @@ export class StatefulTask extends Task {
     this.state = state;
     const outcome = await state.restore();
     const found = outcome.checkpoint?.inputOffsets.find((o) => o.topic === this.topic && o.partition === this.partition);
-    if (found !== undefined) {
-      this.position = found.offset;
-      this.committedPosition = found.offset;
-    }
+    if (found !== undefined) this.position = found.offset;
+    // Until the first commit, the consumer group keeps the offset this run started from.
+    this.committedPosition = this.position;
   }
 
   override async pollOnce(): Promise<boolean> {
@@ -126,8 +125,8 @@ export class StatefulTask extends Task {
     return progressed;
   }
 
-  override committablePosition(): number {
-    return this.committedPosition ?? this.position;
+  override committablePosition(input: TaskInput): number {
+    return this.committedPosition ?? input.position;
   }
 
   override async flushState(): Promise<void> {

@@ -17,6 +17,13 @@ import type { JoinProcessor, JoinProcessorFactory, JoinSide, JoinTaskContext } f
 export type TimedRow = [number, unknown[]];
 export const timedRowCodec = engineValueCodec as ValueCodec<TimedRow>;
 
+/**
+ * Decoded table rows a task keeps in memory. Every stream record looks its key up, so a miss costs
+ * a state read and a decode per record; the store's default (50,000) is too small for a lookup
+ * table of 100,000 keys, and a row here is small (its timestamp and value columns).
+ */
+const TABLE_CACHE_ENTRIES_MAX = 200_000;
+
 export interface StreamTableJoinOptions {
   stepId: string;
   joinType: 'INNER' | 'LEFT';
@@ -30,7 +37,7 @@ export class StreamTableJoinFactory implements JoinProcessorFactory {
   }
 
   create(context: JoinTaskContext): JoinProcessor {
-    const table = context.stores.keyValue<TimedRow>(joinStoreName(this.options.stepId, 'right-table-store'), { codec: timedRowCodec });
+    const table = context.stores.keyValue<TimedRow>(joinStoreName(this.options.stepId, 'right-table-store'), { codec: timedRowCodec, cacheEntriesMax: TABLE_CACHE_ENTRIES_MAX });
     return new StreamTableJoinProcessor(this.options, table);
   }
 }
