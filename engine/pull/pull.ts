@@ -334,11 +334,37 @@ function transformOf(step: Step, compile: CompileOptions): Transform {
   }
 }
 
+interface CachedTable {
+  readonly functions: ScalarFunctionLookup;
+  /** The query's tasks when the table was made (their operators hold the stores). */
+  readonly tasks: readonly unknown[];
+  readonly table: MaterializedTable;
+}
+
+/**
+ * Tables made with the default options, per running query: a pull query is a key lookup, and
+ * finding the stores and compiling the steps to replay (code generation) cost more than the
+ * lookup itself. A cached table is used while the query keeps the same tasks.
+ */
+const tableCache = new WeakMap<RunningQuery, CachedTable>();
+
 /** The materialized table of a running persistent query (throws when it has none). */
 export function materializedTable(runtime: QueryRuntime, queryId: string, options: PullOptions): MaterializedTable {
   const query = runtime.get(queryId);
   if (query === undefined) {
     throw new SluiceError('ENGINE_QUERY_NOT_FOUND', `Unknown queryId: ${queryId}`, { expected: 'a running query', found: queryId });
   }
-  return new MaterializedTable(query, options);
+  const cacheable = options.properties === undefined && options.nowMs === undefined;
+  if (!cacheable) return new MaterializedTable(query, options);
+  const cached = tableCache.get(query);
+  if (cached !== undefined && cached.functions === options.functions && sameTasks(cached.tasks, query.tasks)) return cached.table;
+  const table = new MaterializedTable(query, options);
+  tableCache.set(query, { functions: options.functions, tasks: [...query.tasks], table });
+  return table;
+}
+
+function sameTasks(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

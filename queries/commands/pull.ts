@@ -12,7 +12,7 @@
  * it as it streams push queries, and there is no final message.
  */
 import { SluiceError } from '../../common/index.js';
-import { compileExpression, compileProjection, type CompileOptions, type Expr } from '../../engine/expressions/index.js';
+import { compileExpression, compileProjection, decodeLiteral, type CompileOptions, type Expr } from '../../engine/expressions/index.js';
 import type { FunctionContext, FunctionRegistry } from '../../engine/functions/index.js';
 import { PushQueue, makeRecord, type PushRow } from '../../engine/operators/index.js';
 import { materializedTable, type MaterializedTable, type PullRow } from '../../engine/pull/index.js';
@@ -201,7 +201,60 @@ async function openTable(env: PullEnvironment, spec: PullRequestSpec): Promise<{
 }
 
 function constant(expr: Expr, options: CompileOptions): unknown {
+  // A literal (the usual key of a lookup) needs no code generation.
+  if (expr.kind === 'literal') return decodeLiteral(expr.type, expr.value);
+  if (expr.kind === 'null') return null;
   return compileExpression(expr, options).evaluate(makeRecord([], []));
+}
+
+const LOOKUP_KEY_TYPES = new Set(['STRING', 'INTEGER', 'BIGINT', 'BOOLEAN']);
+
+/**
+ * True when every row read by `keys` satisfies `predicate` by construction: the WHERE clause is
+ * `K = literal`, `K IN (literals)` or an AND of such equalities binding each key column once, and
+ * the keys are of types whose store equality is SQL's `=`. Then the predicate need not be
+ * compiled (code generation costs more than the lookup).
+ */
+function predicateCoveredByKeys(predicate: Expr, keyTypes: readonly string[]): boolean {
+  const keyEquality = (e: Expr): number | null => {
+    if (e.kind !== 'compare' || e.operator !== '=') return null;
+    const [column, other] = e.left.kind === 'column' ? [e.left, e.right] : [e.right, e.left];
+    if (column.kind !== 'column' || column.source.kind !== 'KEY' || (other.kind !== 'literal' && other.kind !== 'null')) return null;
+    return LOOKUP_KEY_TYPES.has(keyTypes[column.source.index] ?? '') ? column.source.index : null;
+  };
+  if (keyTypes.length === 1) {
+    if (keyEquality(predicate) !== null) return true;
+    if (predicate.kind === 'in' && !predicate.negated && predicate.operand.kind === 'column' && predicate.operand.source.kind === 'KEY') {
+      return LOOKUP_KEY_TYPES.has(keyTypes[0]!) && predicate.list.every((e) => e.kind === 'literal' && e.type.kind === predicate.operand.type.kind);
+    }
+    return false;
+  }
+  if (predicate.kind !== 'and' || predicate.operands.length !== keyTypes.length) return false;
+  const bound = new Set<number>();
+  for (const operand of predicate.operands) {
+    const index = keyEquality(operand);
+    if (index === null || bound.has(index)) return false;
+    bound.add(index);
+  }
+  return bound.size === keyTypes.length;
+}
+
+/** Compiled SELECT lists without function calls, by their JSON (pull queries repeat them). */
+const projectionCache = new Map<string, (record: ReturnType<typeof makeRecord>) => unknown>();
+const PROJECTION_CACHE_MAX = 256;
+
+function compilePullProjection(projection: Expr[], options: CompileOptions): (record: ReturnType<typeof makeRecord>) => unknown {
+  let key: string | null = JSON.stringify(projection, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  // A function call may read the per-request function context (properties, the clock): not shared.
+  if (key.includes('"kind":"call"') || key.includes('"kind":"lambda"')) key = null;
+  const cached = key === null ? undefined : projectionCache.get(key);
+  if (cached !== undefined) return cached;
+  const evaluate = compileProjection(projection, options, () => undefined).evaluate;
+  if (key !== null) {
+    if (projectionCache.size >= PROJECTION_CACHE_MAX) projectionCache.delete(projectionCache.keys().next().value!);
+    projectionCache.set(key, evaluate);
+  }
+  return evaluate;
 }
 
 /** A pull query over a table. */
@@ -209,8 +262,10 @@ async function pullTable(env: PullEnvironment, spec: PullRequestSpec): Promise<P
   const tablePlan = planPullTable(spec.plan, spec.limit, spec.tableScanEnabled);
   const options = compileOptions(env);
   const keys = tablePlan.keys?.map((key) => key.map((e) => constant(e, options)));
-  const predicate = tablePlan.predicate === null ? null : compileExpression(tablePlan.predicate, options).evaluate;
-  const projection = compileProjection(tablePlan.projection, options, () => undefined).evaluate;
+  const keyTypes = tablePlan.sourceSchema.key.map((c) => c.type.kind);
+  const covered = keys !== undefined && tablePlan.predicate !== null && !tablePlan.windowed && predicateCoveredByKeys(tablePlan.predicate, keyTypes);
+  const predicate = tablePlan.predicate === null || covered ? null : compileExpression(tablePlan.predicate, options).evaluate;
+  const projection = compilePullProjection(tablePlan.projection, options);
   const { table, release } = await openTable(env, spec);
   let stored: PullRow[];
   try {

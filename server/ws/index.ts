@@ -4,7 +4,9 @@
  * - `GET /ws/query?request=…` — ksqlDB's own WebSocket query endpoint (one query per socket).
  * - `GET /ws` — Sluice's protocol for browsers (docs/websocket.md): many push-query
  *   subscriptions per socket, a header then rows (streams) or keyed upserts/deletes (tables),
- *   unsubscribe, coded errors; rows produced together share a frame.
+ *   unsubscribe, coded errors; rows produced together share a frame. Subscriptions to the same
+ *   stateless stream query reading from the latest offsets share one running query (fanout.ts):
+ *   each row is serialized once and the same frame goes to every subscriber.
  *
  * Every query goes through the SQL engine in the HTTP context and counts against the same
  * push-query limit as /query-stream. A client that stops reading is cut off
@@ -31,5 +33,6 @@ export const websocketPlugin: HttpPlugin = async (app: FastifyInstance, ctx: Htt
   });
 };
 
-export { SubscriptionSocket, ROWS_PER_FRAME_MAX, SOCKET_HIGH_WATER_BYTES } from './subscriptions.js';
+export { SubscriptionSocket, ROWS_PER_FRAME_MAX, SOCKET_HIGH_WATER_BYTES, SHARED_HIGH_WATER_BYTES, SHARED_PENDING_BYTES_MAX } from './subscriptions.js';
+export { RowBatch, SharedPushQuery, SharedSubscriber, sharedQuery, sharedQueryCount } from './fanout.js';
 export { handleKsqlDbWebSocket } from './ksqldb-endpoint.js';

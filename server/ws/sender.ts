@@ -9,6 +9,8 @@ import { WebSocket } from 'ws';
 import { awaitFlush } from '../http/index.js';
 
 export class SocketSender {
+  private corked = false;
+
   constructor(
     readonly socket: WebSocket,
     private readonly highWaterBytes: number,
@@ -24,11 +26,28 @@ export class SocketSender {
   /** Sends one text frame; waits while the socket is backed up. `name` labels slow-consumer errors. */
   async send(text: string, name: string): Promise<void> {
     if (!this.isOpen) return;
+    this.corkUntilTick();
     const written = new Promise<void>((resolve) => this.socket.send(text, () => resolve()));
     // ws writes frames in order: once this one is on the TCP socket, the buffer has drained.
     if (this.socket.bufferedAmount >= this.highWaterBytes) {
       await awaitFlush(written, this.slowConsumerTimeoutMs, name, this.closed);
     }
+  }
+
+  /**
+   * Frames sent in the same turn of the event loop (a pull query's header, rows and `done`) leave
+   * in one write: the TCP socket is corked until the microtasks of this turn have run.
+   */
+  private corkUntilTick(): void {
+    if (this.corked) return;
+    const raw = (this.socket as unknown as { _socket?: { cork?: () => void; uncork?: () => void } })._socket;
+    if (raw === undefined || typeof raw.cork !== 'function' || typeof raw.uncork !== 'function') return;
+    raw.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      raw.uncork!();
+    });
   }
 
   close(code: number, reason: string): void {

@@ -16,6 +16,8 @@
  *
  * Many subscriptions per socket (each a push query counted against pushQueriesMax); an error
  * naming an id ends that subscription only. Rows produced together are sent in one frame.
+ * Subscriptions to the same stateless stream query reading from the latest offsets share one
+ * running query (fanout.ts; docs/websocket.md "Shared queries").
  * Closing the socket ends all of its subscriptions.
  */
 import type { FastifyRequest } from 'fastify';
@@ -34,11 +36,16 @@ import {
 } from '../http/index.js';
 import { BatchReader } from './batches.js';
 import { SocketSender } from './sender.js';
+import { SharedSubscriber, sharedQuery } from './fanout.js';
 
 /** Most rows (or changes) in one frame. */
 export const ROWS_PER_FRAME_MAX = 500;
 /** The socket buffer above which a subscription waits for the client to read. */
 export const SOCKET_HIGH_WATER_BYTES = 4 * 1024 * 1024;
+/** Shared queries: the socket buffer above which a subscriber's rows queue up (fanout.ts). */
+export const SHARED_HIGH_WATER_BYTES = 1024 * 1024;
+/** Shared queries: the most bytes of rows queued for one subscriber before it is cut off. */
+export const SHARED_PENDING_BYTES_MAX = 4 * 1024 * 1024;
 const ID_CHARS_MAX = 256;
 
 interface Subscription {
@@ -178,6 +185,14 @@ export class SubscriptionSocket {
       if (classification.kind === 'push') limit = classification.limit;
       kind = resultKind(ctx, sql, sessionVariables);
       if (!isPull) slot = ctx.registry.reserve();
+      const shareable = classification.kind === 'push' && kind === 'STREAM' && !classification.grouped && classification.sources.length === 1;
+      if (shareable && slot !== null && (await readsLatest(ctx, properties))) {
+        const key = JSON.stringify([sql.trim(), sortedEntries(properties), sortedEntries(sessionVariables)]);
+        const claimed = slot;
+        slot = null;
+        await this.runShared(sub, claimed, key, sql, properties, sessionVariables, limit, stop);
+        return;
+      }
       handle = await ctx.engine.startPushQuery(sql, { properties, sessionVariables: variablesOf(sessionVariables) });
     } catch (error) {
       slot?.release();
@@ -254,6 +269,92 @@ export class SubscriptionSocket {
       await handle.close().catch(() => undefined);
     }
   }
+
+  /** A subscription to a shared query (fanout.ts): joins or starts it, then waits for its end. */
+  private async runShared(
+    sub: Subscription,
+    slot: ReturnType<HttpContext['registry']['reserve']>,
+    key: string,
+    sql: string,
+    properties: Record<string, unknown>,
+    sessionVariables: Record<string, unknown>,
+    limit: number | null,
+    stop: AbortSignal,
+  ): Promise<void> {
+    const { ctx } = this;
+    const subscriber = new SharedSubscriber(sub.id, this.sender, limit, {
+      highWaterBytes: SHARED_HIGH_WATER_BYTES,
+      pendingBytesMax: SHARED_PENDING_BYTES_MAX,
+      slowConsumerTimeoutMs: ctx.settings.slowConsumerTimeoutMs,
+    });
+    const query = sharedQuery(ctx, key, () => ctx.engine.startPushQuery(sql, { properties, sessionVariables: variablesOf(sessionVariables) }));
+    query.attach(subscriber);
+    const detach = (): void => subscriber.end({ kind: 'detached' });
+    if (stop.aborted) detach();
+    else stop.addEventListener('abort', detach, { once: true });
+    let handle: PushQueryHandle;
+    try {
+      handle = await query.started;
+    } catch (error) {
+      slot.release();
+      detach();
+      stop.removeEventListener('abort', detach);
+      if (!stop.aborted) this.sendError(sub.id, error);
+      return;
+    }
+    subscriber.queryId = `${handle.queryId}_${subscriber.number}`;
+    const unregister = slot.register({ queryId: subscriber.queryId, close: async () => subscriber.end({ kind: 'closed' }) });
+    try {
+      if (!subscriber.ended) {
+        const keyNames = handle.columns.filter((c) => c.isKey).map((c) => c.name);
+        await this.send(
+          JSON.stringify({
+            type: 'header',
+            id: sub.id,
+            queryId: subscriber.queryId,
+            kind: 'STREAM',
+            columns: handle.columns.map((c) => ({ name: c.name, type: columnTypeText(c.type), key: c.isKey === true })),
+            key: keyNames,
+          }),
+          subscriber.queryId,
+        );
+        subscriber.ready = true;
+      }
+      const end = await subscriber.whenEnded();
+      if (end.kind === 'failed') {
+        if (!this.closed.signal.aborted) this.sendError(sub.id, end.error);
+      } else if (end.kind !== 'detached' && !this.closed.signal.aborted && !sub.unsubscribed) {
+        await this.send(JSON.stringify({ type: 'done', id: sub.id, reason: end.kind }), subscriber.queryId);
+      }
+    } catch (error) {
+      subscriber.end({ kind: 'detached' });
+      if (!this.closed.signal.aborted) this.sendError(sub.id, error);
+    } finally {
+      stop.removeEventListener('abort', detach);
+      unregister();
+    }
+  }
+}
+
+/**
+ * True when a push query with these request properties reads from the latest offsets (the
+ * request's, else the server's `auto.offset.reset`, as the engine resolves it); only those can
+ * share a running query.
+ */
+async function readsLatest(ctx: HttpContext, properties: Record<string, unknown>): Promise<boolean> {
+  try {
+    const [result] = await ctx.engine.execute('SHOW PROPERTIES;', { properties });
+    if (result === undefined || result.kind !== 'properties') return false;
+    const values = new Map(result.properties.map((p) => [p.name, p.value]));
+    const reset = values.get('auto.offset.reset') ?? values.get('ksql.streams.auto.offset.reset') ?? 'latest';
+    return reset.trim().toLowerCase() === 'latest';
+  } catch {
+    return false;
+  }
+}
+
+function sortedEntries(record: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function objectField(message: Record<string, unknown>, name: string): Record<string, unknown> {

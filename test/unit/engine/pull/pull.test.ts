@@ -44,6 +44,18 @@ describe('pull queries over a table source', () => {
       ['c', 4],
     ]);
     expect(() => materializedTable(runtime, 'NOPE', { functions: registry })).toThrow(/Unknown queryId/);
+    // A table is made once per running query (a key lookup must not recompile it), and reads
+    // the stores as they are now.
+    expect(materializedTable(runtime, 'CTAS_T_1', { functions: registry })).toBe(table);
+    expect(materializedTable(runtime, 'CTAS_T_1', { functions: registry, properties: {} })).not.toBe(table);
+    await put(0, 'd', '{"V":5}', 6);
+    expect(materializedTable(runtime, 'CTAS_T_1', { functions: registry }).get(['d'])?.value).toEqual([5]);
+    await runtime.stop('CTAS_T_1');
+    await runtime.start(plan);
+    const restarted = materializedTable(runtime, 'CTAS_T_1', { functions: registry });
+    expect(restarted).not.toBe(table);
+    await put(0, 'e', '{"V":6}', 7);
+    expect(restarted.get(['e'])?.value).toEqual([6]);
     await runtime.close();
   });
 });
