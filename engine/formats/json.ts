@@ -449,7 +449,17 @@ export type JsonWriter = (v: any) => string;
 const writeBoolean: JsonWriter = (v: boolean) => (v ? 'true' : 'false');
 const writeLong: JsonWriter = (v: number) => (Number.isSafeInteger(v) ? '' + v : javaLongToString(v));
 const writeDouble: JsonWriter = (v: number) => (Number.isFinite(v) ? javaDoubleToString(v) : '"' + javaDoubleToString(v) + '"');
-const writeString: JsonWriter = (v: string) => JSON.stringify(v);
+/** A string as JSON: short text with nothing to escape just gets its quotes (cheaper than JSON.stringify). */
+const writeString: JsonWriter = (v: string) => {
+  const n = v.length;
+  if (n > 64) return JSON.stringify(v);
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    // control characters, quote, backslash and surrogates (a lone one is escaped) take the slow path
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(v);
+  }
+  return '"' + v + '"';
+};
 const writeDecimal: JsonWriter = (v: Decimal) => v.toJavaString();
 const writeBytes: JsonWriter = (v: Buffer) => '"' + bytesToBase64(v) + '"';
 
@@ -537,6 +547,178 @@ export function compileRowWriter(columns: readonly SerdeColumn[]): JsonWriter {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reading flat rows straight from the bytes
+// ---------------------------------------------------------------------------------------------
+
+/** Reads a row from JSON bytes; undefined when the document is not one it is sure about. */
+export type FlatRowParser = (bytes: Buffer) => unknown[] | undefined;
+
+const FLAT_STRING = 0;
+const FLAT_DOUBLE = 1;
+const FLAT_INTEGER = 2;
+const FLAT_BIGINT = 3;
+const FLAT_BOOLEAN = 4;
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+function flatKind(type: SqlType): number {
+  switch (type.kind) {
+    case 'STRING':
+      return FLAT_STRING;
+    case 'DOUBLE':
+      return FLAT_DOUBLE;
+    case 'INTEGER':
+      return FLAT_INTEGER;
+    case 'BIGINT':
+      return FLAT_BIGINT;
+    case 'BOOLEAN':
+      return FLAT_BOOLEAN;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * A parser for the common row: a flat JSON object whose keys are exactly column names (ASCII, no
+ * escapes, each at most once) and whose values are null or of the column's own JSON type — ASCII
+ * strings without escapes for STRING, numbers of at most 15 digits without an exponent for DOUBLE
+ * (an integer literal for INTEGER/BIGINT), true/false for BOOLEAN. For those documents it gives
+ * exactly what JSON.parse and the row converter give (m / 10^k of exact doubles is the correctly
+ * rounded value JSON.parse computes), without the intermediate string and object. On anything
+ * else (other keys, coercions, escapes, non-ASCII, invalid JSON) it answers undefined and the
+ * caller takes the general path, which also produces the errors. Null when the columns are not
+ * all of those types or a missing column could be found under an upper-cased key.
+ */
+export function compileFlatRowParser(columns: readonly SerdeColumn[]): FlatRowParser | null {
+  const n = columns.length;
+  if (n === 0 || n > 30) return null;
+  const kinds = columns.map((c) => flatKind(c.type));
+  if (kinds.some((k) => k < 0)) return null;
+  const names = columns.map((c) => Buffer.from(c.name, 'utf8'));
+  if (columns.some((c, i) => names[i]!.length !== c.name.length || needsOwnCheck(c.name) || /["\\\u0000-\u001f]/.test(c.name))) return null;
+  // A missing column is null only when no present key upper-cases to its name (ksqlDB's fallback).
+  const missingIsNull = columns.every((c) => c.name.toUpperCase() === c.name);
+  const all = (1 << n) - 1;
+  const isSpace = (c: number | undefined): boolean => c === 32 || c === 10 || c === 13 || c === 9;
+  return (b) => {
+    const end = b.length;
+    const row = new Array<unknown>(n);
+    let seen = 0;
+    let p = 0;
+    while (isSpace(b[p])) p++;
+    if (b[p++] !== 123) return undefined; // {
+    while (isSpace(b[p])) p++;
+    if (b[p] === 125) p++;
+    else {
+      for (;;) {
+        if (b[p++] !== 34) return undefined;
+        const keyStart = p;
+        while (p < end && b[p] !== 34) {
+          const c = b[p]!;
+          if (c === 92 || c < 0x20 || c >= 0x80) return undefined;
+          p++;
+        }
+        if (p >= end) return undefined;
+        const keyLength = p - keyStart;
+        p++;
+        let column = -1;
+        for (let i = 0; i < n; i++) {
+          const name = names[i]!;
+          if (name.length !== keyLength) continue;
+          let j = 0;
+          while (j < keyLength && name[j] === b[keyStart + j]) j++;
+          if (j === keyLength) {
+            column = i;
+            break;
+          }
+        }
+        if (column < 0 || (seen & (1 << column)) !== 0) return undefined;
+        seen |= 1 << column;
+        while (isSpace(b[p])) p++;
+        if (b[p++] !== 58) return undefined; // :
+        while (isSpace(b[p])) p++;
+        const first = b[p];
+        if (first === 110) {
+          if (b[p + 1] !== 117 || b[p + 2] !== 108 || b[p + 3] !== 108) return undefined;
+          row[column] = null;
+          p += 4;
+        } else {
+          const kind = kinds[column]!;
+          if (kind === FLAT_STRING) {
+            if (first !== 34) return undefined;
+            const start = ++p;
+            while (p < end) {
+              const c = b[p]!;
+              if (c === 34) break;
+              if (c === 92 || c < 0x20 || c >= 0x80) return undefined;
+              p++;
+            }
+            if (p >= end) return undefined;
+            row[column] = b.toString('latin1', start, p);
+            p++;
+          } else if (kind === FLAT_BOOLEAN) {
+            if (first === 116 && b[p + 1] === 114 && b[p + 2] === 117 && b[p + 3] === 101) {
+              row[column] = true;
+              p += 4;
+            } else if (first === 102 && b[p + 1] === 97 && b[p + 2] === 108 && b[p + 3] === 115 && b[p + 4] === 101) {
+              row[column] = false;
+              p += 5;
+            } else {
+              return undefined;
+            }
+          } else {
+            const negative = first === 45;
+            if (negative) p++;
+            const digitsStart = p;
+            let mantissa = 0;
+            while (p < end) {
+              const c = b[p]!;
+              if (c < 48 || c > 57) break;
+              mantissa = mantissa * 10 + (c - 48);
+              p++;
+            }
+            let digits = p - digitsStart;
+            if (digits === 0 || (digits > 1 && b[digitsStart] === 48)) return undefined;
+            let scale = 0;
+            if (b[p] === 46) {
+              if (kind !== FLAT_DOUBLE) return undefined;
+              const fractionStart = ++p;
+              while (p < end) {
+                const c = b[p]!;
+                if (c < 48 || c > 57) break;
+                mantissa = mantissa * 10 + (c - 48);
+                p++;
+              }
+              scale = p - fractionStart;
+              if (scale === 0) return undefined;
+              digits += scale;
+            }
+            if (digits > 15 || b[p] === 101 || b[p] === 69) return undefined;
+            let v = scale === 0 ? mantissa : mantissa / POWERS_OF_TEN[scale]!;
+            if (negative) v = -v;
+            row[column] = kind === FLAT_INTEGER ? v | 0 : v;
+          }
+        }
+        while (isSpace(b[p])) p++;
+        const next = b[p++];
+        if (next === 44) {
+          while (isSpace(b[p])) p++;
+          continue;
+        }
+        if (next === 125) break;
+        return undefined;
+      }
+    }
+    while (isSpace(b[p])) p++;
+    if (p !== end) return undefined;
+    if (seen !== all) {
+      if (!missingIsNull) return undefined;
+      for (let i = 0; i < n; i++) if ((seen & (1 << i)) === 0) row[i] = null;
+    }
+    return row;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The serde
 // ---------------------------------------------------------------------------------------------
 
@@ -565,9 +747,14 @@ export function createJsonSerde(columns: readonly SerdeColumn[], wrapped: boolea
   if (wrapped) {
     const convert = compileRowConverter(columns);
     const write = compileRowWriter(columns);
+    const flat = compileFlatRowParser(columns);
     return {
       deserialize(bytes) {
         if (bytes === null) return null;
+        if (flat !== null) {
+          const row = flat(bytes);
+          if (row !== undefined) return row;
+        }
         const doc = parseBytes(bytes);
         if (doc === null) return null;
         try {

@@ -25,13 +25,14 @@ export interface WindowBounds {
 }
 
 export class EngineRecord {
-  key: unknown[];
-  value: unknown[] | null;
-  timestampMs: number;
-  partition: number;
-  offset: number;
-  headers: readonly RecordHeader[];
-  window: WindowBounds | null;
+  // `declare`: the constructor is the only place the fields are set (no define-then-assign)
+  declare key: unknown[];
+  declare value: unknown[] | null;
+  declare timestampMs: number;
+  declare partition: number;
+  declare offset: number;
+  declare headers: readonly RecordHeader[];
+  declare window: WindowBounds | null;
 
   constructor(
     key: unknown[],

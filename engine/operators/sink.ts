@@ -9,7 +9,7 @@
  * ksqlDB's serializer does; so does an append the log refuses.
  */
 import { SluiceError, type Limits } from '../../common/index.js';
-import { encodeRecordBatch, RECORD_BATCH_HEADER_BYTES, type Log, type RecordToEncode } from '../../storage/log/index.js';
+import { RecordBatchBuilder, RECORD_BATCH_HEADER_BYTES, type Log } from '../../storage/log/index.js';
 import { partitionForKey } from './partitioner.js';
 import type { StepProcessingLog } from './processing-log.js';
 import { isAbsentKey, type EngineRecord } from './record.js';
@@ -54,6 +54,8 @@ function writeInt64(buffer: Buffer, position: number, value: number): void {
 export class SinkOperator implements Terminal {
   /** Records written, per partition of the sink. */
   readonly writtenByPartition: number[];
+  /** One per sink partition, made on first use. */
+  private readonly builders: Array<RecordBatchBuilder | undefined> = [];
 
   constructor(private readonly options: SinkOptions) {
     if (!Number.isInteger(options.partitions) || options.partitions < 1) {
@@ -64,11 +66,41 @@ export class SinkOperator implements Terminal {
 
   async write(records: EngineRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const { keySerde, valueSerde, partitions, windowed, timestamp, topic, processingLog } = this.options;
+    const { partitions } = this.options;
+    // The builders are shared by the tasks writing to this sink: every batch is finished before
+    // the first await below, so they are empty whenever another write can start.
+    const batches: Buffer[][] = new Array(partitions);
+    for (let p = 0; p < partitions; p++) batches[p] = [];
+    try {
+      this.encode(records, batches);
+    } finally {
+      for (const builder of this.builders) builder?.clear();
+    }
+    const appends: Array<Promise<void>> = [];
+    for (let p = 0; p < partitions; p++) {
+      const list = batches[p]!;
+      if (list.length > 0) appends.push(this.appendAll(p, list));
+    }
+    await Promise.all(appends);
+  }
+
+  private builderFor(partition: number): RecordBatchBuilder {
+    let builder = this.builders[partition];
+    if (builder === undefined) {
+      builder = new RecordBatchBuilder();
+      this.builders[partition] = builder;
+    }
+    return builder;
+  }
+
+  /**
+   * Serializes the records into batches per partition, one batch per partition unless the batch
+   * size limit splits it.
+   */
+  private encode(records: EngineRecord[], batches: Buffer[][]): void {
+    const { keySerde, valueSerde, partitions, windowed, timestamp, topic, processingLog, limits } = this.options;
     const preserve = this.options.preservePartitions === true;
-    // Local, not shared: the tasks of a pipeline share this sink and write concurrently.
-    const pending: RecordToEncode[][] = new Array(partitions);
-    for (let p = 0; p < partitions; p++) pending[p] = [];
+    const budget = limits.batchBytesMax - RECORD_BATCH_HEADER_BYTES;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       let keyBytes: Buffer | null;
@@ -102,35 +134,25 @@ export class SinkOperator implements Terminal {
           continue;
         }
       }
-      pending[partition]!.push({ key: keyBytes, value: valueBytes, headers: record.headers, timestampMs });
+      const builder = this.builderFor(partition);
+      const size = recordBytesEstimate(keyBytes, valueBytes, record.headers);
+      if (builder.count > 0 && builder.estimate + size > budget) batches[partition]!.push(builder.finish());
+      builder.add(keyBytes, valueBytes, record.headers, timestampMs);
+      builder.estimate += size;
     }
-    const appends: Array<Promise<void>> = [];
     for (let p = 0; p < partitions; p++) {
-      const list = pending[p]!;
-      if (list.length > 0) appends.push(this.appendAll(p, list));
+      const builder = this.builders[p];
+      if (builder !== undefined && builder.count > 0) batches[p]!.push(builder.finish());
     }
-    await Promise.all(appends);
   }
 
-  private async appendAll(partition: number, records: RecordToEncode[]): Promise<void> {
-    const { log, topic, limits } = this.options;
-    const budget = limits.batchBytesMax - RECORD_BATCH_HEADER_BYTES;
-    let start = 0;
-    let bytes = 0;
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      const size = recordBytesEstimate(r.key as Buffer | null, r.value as Buffer | null, r.headers as EngineRecord['headers']);
-      if (i > start && bytes + size > budget) {
-        await log.append(topic, partition, encodeRecordBatch(records.slice(start, i)));
-        this.writtenByPartition[partition]! += i - start;
-        start = i;
-        bytes = 0;
-      }
-      bytes += size;
+  private async appendAll(partition: number, batches: readonly Buffer[]): Promise<void> {
+    const { log, topic } = this.options;
+    for (const batch of batches) {
+      const count = batch.readInt32BE(57); // the record count
+      await log.append(topic, partition, batch);
+      this.writtenByPartition[partition]! += count;
     }
-    const last = start === 0 ? records : records.slice(start);
-    await log.append(topic, partition, encodeRecordBatch(last));
-    this.writtenByPartition[partition]! += last.length;
   }
 }
 

@@ -12,7 +12,7 @@
  * Kafka Streams does.
  */
 import { SluiceError } from '../../common/index.js';
-import { decodeRecordBatch, type LogRecord } from '../../storage/log/index.js';
+import { RecordBatchReader } from '../../storage/log/index.js';
 import type { HeaderColumn } from '../steps/index.js';
 import { EngineRecord, absentKey, type RecordHeader, type WindowBounds } from './record.js';
 import type { StepProcessingLog } from './processing-log.js';
@@ -37,9 +37,21 @@ export interface SourceOptions {
   log: StepProcessingLog;
 }
 
+/**
+ * The records of one read, still encoded: the batches that hold records at or after `fromOffset`
+ * (control batches left out), walked again by `prepare` and `convert`. Keeping the bytes instead
+ * of an object per record keeps a read's garbage short-lived.
+ */
+export interface SourceRecords {
+  /** How many records the batches hold at or after `fromOffset`. */
+  readonly length: number;
+  readonly batches: readonly Buffer[];
+  readonly fromOffset: number;
+}
+
 /** The records of one read, before deserialization. */
 export interface DecodedRead {
-  records: LogRecord[];
+  records: SourceRecords;
   /** The offset after the last batch of the read. */
   nextOffset: number;
 }
@@ -54,6 +66,11 @@ export class SourceOperator {
   private readonly nullKey: unknown[];
   private readonly headerAt: Array<HeaderColumn | undefined>;
   private readonly needsPrepare: boolean;
+  private readonly hasHeaderColumns: boolean;
+  /** Walks batches for decode and prepare. */
+  private readonly reader = new RecordBatchReader();
+  /** Walks batches for convert (its own: a serde or an extractor could use the other). */
+  private readonly convertReader = new RecordBatchReader();
 
   constructor(private readonly options: SourceOptions) {
     this.nullKey = absentKey(options.keyColumnCount);
@@ -64,34 +81,51 @@ export class SourceOperator {
       }
       this.headerAt[h.valueIndex] = h;
     }
+    this.hasHeaderColumns = options.headerColumns.length > 0;
     this.needsPrepare = typeof options.keySerde.prepare === 'function' || typeof options.valueSerde.prepare === 'function';
   }
 
-  /** Decodes the batches of a read; keeps records at or after `fromOffset`. */
+  /** Frames the batches of a read; keeps records at or after `fromOffset`. */
   decode(batches: readonly Buffer[], fromOffset: number): DecodedRead {
-    const records: LogRecord[] = [];
+    const kept: Buffer[] = [];
+    let count = 0;
     let nextOffset = fromOffset;
+    const reader = this.reader;
     for (const batch of batches) {
-      const decoded = decodeRecordBatch(batch);
-      const header = decoded.header;
+      const header = reader.open(batch);
       const end = header.baseOffset + header.lastOffsetDelta + 1;
       if (end > nextOffset) nextOffset = end;
-      if (header.control) continue;
-      for (const record of decoded.records) if (record.offset >= fromOffset) records.push(record);
+      if (header.control || header.recordCount <= 0) continue;
+      if (header.baseOffset >= fromOffset) {
+        // every record's offset is at least the base offset; convert walks (and checks) them
+        count += header.recordCount;
+      } else {
+        let inRange = 0;
+        while (reader.next()) if (reader.offset >= fromOffset) inRange++;
+        if (inRange === 0) continue;
+        count += inRange;
+      }
+      kept.push(batch);
     }
-    return { records, nextOffset };
+    return { records: { length: count, batches: kept, fromOffset }, nextOffset };
   }
 
   /** Registry formats: resolves once every schema the records name is cached; else undefined. */
-  prepare(records: readonly LogRecord[]): Promise<void> | undefined {
+  prepare(records: SourceRecords): Promise<void> | undefined {
     if (!this.needsPrepare) return undefined;
     const waits: Array<Promise<void>> = [];
     const { keySerde, valueSerde } = this.options;
-    for (const record of records) {
-      const k = keySerde.prepare?.(this.options.window === null ? record.key : this.innerKey(record.key));
-      if (k !== undefined) waits.push(k);
-      const v = valueSerde.prepare?.(record.value);
-      if (v !== undefined) waits.push(v);
+    const reader = this.reader;
+    for (const batch of records.batches) {
+      reader.open(batch);
+      while (reader.next()) {
+        if (reader.offset < records.fromOffset) continue;
+        const key = reader.key();
+        const k = keySerde.prepare?.(this.options.window === null ? key : this.innerKey(key));
+        if (k !== undefined) waits.push(k);
+        const v = valueSerde.prepare?.(reader.value());
+        if (v !== undefined) waits.push(v);
+      }
     }
     return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
   }
@@ -103,69 +137,79 @@ export class SourceOperator {
   }
 
   /** Deserializes decoded records into EngineRecords (appended to `out`). */
-  convert(records: readonly LogRecord[], partition: number, out: EngineRecord[]): void {
-    const { keySerde, valueSerde, topic, table, timestamp, log, window: windowSpec } = this.options;
-    const hasHeaders = this.options.headerColumns.length > 0;
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      let keyBytes = record.key;
-      if (table && keyBytes === null) continue;
-      let window: WindowBounds | null = null;
-      if (windowSpec !== null && keyBytes !== null) {
-        const suffix = windowSpec.kind === 'SESSION' ? 16 : 8;
-        if (keyBytes.length < suffix) {
-          log.deserializationError(
-            new SluiceError('ENGINE_SERDE', `Windowed key of ${keyBytes.length} bytes is shorter than its ${suffix}-byte window`),
-            keyBytes,
-            topic,
-            'key',
-          );
-          continue;
-        }
-        const at = keyBytes.length - suffix;
-        if (windowSpec.kind === 'SESSION') {
-          window = { startMs: readInt64(keyBytes, at + 8), endMs: readInt64(keyBytes, at) };
-        } else {
-          const startMs = readInt64(keyBytes, at);
-          window = { startMs, endMs: startMs + (windowSpec.sizeMs ?? 0) };
-        }
-        keyBytes = keyBytes.subarray(0, at);
+  convert(records: SourceRecords, partition: number, out: EngineRecord[]): void {
+    const reader = this.convertReader;
+    for (const batch of records.batches) {
+      reader.open(batch);
+      while (reader.next()) {
+        if (reader.offset < records.fromOffset) continue;
+        this.convertOne(reader, partition, out);
       }
-      let key: unknown[];
-      try {
-        key = keySerde.deserialize(keyBytes) ?? this.nullKey;
-      } catch (error) {
-        log.deserializationError(error, record.key, topic, 'key');
-        continue;
-      }
-      let value: unknown[] | null;
-      try {
-        value = valueSerde.deserialize(record.value);
-      } catch (error) {
-        log.deserializationError(error, record.value, topic, 'value');
-        continue;
-      }
-      if (hasHeaders && value !== null) value = this.withHeaders(value, record.headers);
-      const engineRecord = new EngineRecord(key, value, record.timestampMs, partition, record.offset, record.headers, window);
-      if (timestamp !== null) {
-        try {
-          engineRecord.timestampMs = timestamp(engineRecord);
-        } catch (error) {
-          if (this.options.failOnInvalidTimestamp) {
-            throw new SluiceError(
-              'ENGINE_EVALUATION',
-              `Fatal user code error in TimestampExtractor callback for record (topic ${topic}, partition ${partition}, offset ${record.offset})`,
-              { topic, partition, offset: record.offset },
-              { cause: error },
-            );
-          }
-          log.recordError('Failed to extract timestamp from row', error, engineRecord);
-          continue;
-        }
-      }
-      if (engineRecord.timestampMs < 0) continue;
-      out.push(engineRecord);
     }
+  }
+
+  private convertOne(record: RecordBatchReader, partition: number, out: EngineRecord[]): void {
+    const { keySerde, valueSerde, topic, table, timestamp, log, window: windowSpec } = this.options;
+    if (table && record.keyLength < 0) return;
+    const rawKey = record.key();
+    let keyBytes = rawKey;
+    let window: WindowBounds | null = null;
+    if (windowSpec !== null && keyBytes !== null) {
+      const suffix = windowSpec.kind === 'SESSION' ? 16 : 8;
+      if (keyBytes.length < suffix) {
+        log.deserializationError(
+          new SluiceError('ENGINE_SERDE', `Windowed key of ${keyBytes.length} bytes is shorter than its ${suffix}-byte window`),
+          keyBytes,
+          topic,
+          'key',
+        );
+        return;
+      }
+      const at = keyBytes.length - suffix;
+      if (windowSpec.kind === 'SESSION') {
+        window = { startMs: readInt64(keyBytes, at + 8), endMs: readInt64(keyBytes, at) };
+      } else {
+        const startMs = readInt64(keyBytes, at);
+        window = { startMs, endMs: startMs + (windowSpec.sizeMs ?? 0) };
+      }
+      keyBytes = keyBytes.subarray(0, at);
+    }
+    let key: unknown[];
+    try {
+      key = keySerde.deserialize(keyBytes) ?? this.nullKey;
+    } catch (error) {
+      log.deserializationError(error, rawKey, topic, 'key');
+      return;
+    }
+    const valueBytes = record.value();
+    let value: unknown[] | null;
+    try {
+      value = valueSerde.deserialize(valueBytes);
+    } catch (error) {
+      log.deserializationError(error, valueBytes, topic, 'value');
+      return;
+    }
+    const headers = record.headers;
+    if (this.hasHeaderColumns && value !== null) value = this.withHeaders(value, headers);
+    const engineRecord = new EngineRecord(key, value, record.timestampMs, partition, record.offset, headers, window);
+    if (timestamp !== null) {
+      try {
+        engineRecord.timestampMs = timestamp(engineRecord);
+      } catch (error) {
+        if (this.options.failOnInvalidTimestamp) {
+          throw new SluiceError(
+            'ENGINE_EVALUATION',
+            `Fatal user code error in TimestampExtractor callback for record (topic ${topic}, partition ${partition}, offset ${record.offset})`,
+            { topic, partition, offset: record.offset },
+            { cause: error },
+          );
+        }
+        log.recordError('Failed to extract timestamp from row', error, engineRecord);
+        return;
+      }
+    }
+    if (engineRecord.timestampMs < 0) return;
+    out.push(engineRecord);
   }
 
   private withHeaders(columns: unknown[], headers: readonly RecordHeader[]): unknown[] {

@@ -20,6 +20,25 @@ export function javaDoubleToString(d: number): string {
   const abs = neg ? -d : d;
   // Integers below 2^53 take FloatingDecimal's exact-integer path: their plain digits.
   if (abs < 1e7 && Number.isInteger(abs)) return (neg ? '-' : '') + abs + '.0';
+  // The plain range: JS's shortest round-trip form is what FloatingDecimal prints. Its digit loop
+  // stops at the first length with a digit string inside its (symmetric, open) rounding interval;
+  // here that interval is the round-trip one (powers of two, where FloatingDecimal narrows it, have
+  // short exact expansions in this range) and no candidate can sit on its edge or tie (the edges
+  // need 27+ significant digits), so both pick the same, nearest, shortest digits. Checked
+  // against the full port by a property test (test/unit/engine/types/java-double.test.ts).
+  if (abs >= 1e-3 && abs < 1e7) return '' + d;
+  return javaDoubleToStringSlow(d);
+}
+
+/** The full FloatingDecimal port (no fast paths for the plain range), for tests. */
+export function javaDoubleToStringSlow(d: number): string {
+  if (d !== d) return 'NaN';
+  if (d === Infinity) return 'Infinity';
+  if (d === -Infinity) return '-Infinity';
+  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
+  const neg = d < 0;
+  const abs = neg ? -d : d;
+  if (abs < 1e7 && Number.isInteger(abs)) return (neg ? '-' : '') + abs + '.0';
   const { digits, decExponent } = floatingDecimalDigits(abs);
   return (neg ? '-' : '') + layoutJavaDigits(digits, decExponent);
 }

@@ -51,6 +51,8 @@ export {
   batchSizeAt,
   batchLastOffset,
   batchCrcMatches,
+  RecordBatchReader,
+  RecordBatchBuilder,
 } from './record-batch.js';
 export type {
   CompressionCodec,
@@ -63,4 +65,5 @@ export type {
   DecodedRecordBatch,
   BatchValidation,
   ValidateOptions,
+  HeaderToEncode,
 } from './record-batch.js';

@@ -130,6 +130,7 @@ export interface ValidateOptions {
 }
 
 const EMPTY_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+const EMPTY_BYTES = Buffer.alloc(0);
 const TWO_POW_32 = 4294967296;
 
 // ---------------------------------------------------------------------------------------------
@@ -447,13 +448,69 @@ export function validateBatch(buffer: Buffer, options: ValidateOptions = {}, pos
 // ---------------------------------------------------------------------------------------------
 // Decoding.
 
-function decodeRecordsInto(bytes: Buffer, start: number, end: number, header: RecordBatchHeader, records: LogRecord[]): void {
-  cursor = start;
-  limit = end;
-  const baseOffset = header.baseOffset;
-  const baseTimestampMs = header.baseTimestampMs;
-  const logAppendTime = header.timestampType === 'log-append-time';
-  for (let index = 0; index < header.recordCount; index++) {
+/**
+ * A reusable cursor over the records of one batch, for hot paths that want no object per record:
+ * `open` checks the framing (as decodeRecordBatch: not the CRC) and inflates a gzip batch; each
+ * `next()` moves to the next record and sets the public fields; `key()` / `value()` make views on
+ * demand. Corruption found while walking throws LOG_BATCH_CORRUPT, as decodeRecordBatch does.
+ */
+export class RecordBatchReader {
+  header: RecordBatchHeader | null = null;
+  /** The bytes holding the records: the batch, or the inflated records of a gzip batch. */
+  bytes: Buffer = EMPTY_BYTES;
+  offset = 0;
+  timestampMs = 0;
+  keyStart = 0;
+  /** -1 for a null key. */
+  keyLength = -1;
+  valueStart = 0;
+  /** -1 for a null value. */
+  valueLength = -1;
+  /** Shared empty array when the record has none: do not mutate. */
+  headers: readonly RecordHeader[] = EMPTY_HEADERS;
+  private position = 0;
+  private end = 0;
+  private index = 0;
+  private count = 0;
+  private baseOffset = 0;
+  private baseTimestampMs = 0;
+  private appendTimeMs = -1;
+
+  /** Positions the reader before the first record of the batch at `position`; returns its header. */
+  open(buffer: Buffer, position = 0, checkFraming = true): RecordBatchHeader {
+    const header = readBatchHeader(buffer, position);
+    if (checkFraming) {
+      if (header.magic !== RECORD_BATCH_MAGIC) throw mismatch('LOG_BATCH_CORRUPT', 'record batch magic', String(RECORD_BATCH_MAGIC), String(header.magic));
+      if (position + header.sizeBytes > buffer.length || header.sizeBytes < RECORD_BATCH_HEADER_BYTES) {
+        throw mismatch('LOG_BATCH_CORRUPT', 'record batch length', `<= ${buffer.length - position} bytes`, String(header.sizeBytes));
+      }
+    }
+    this.header = header;
+    this.index = 0;
+    this.count = Math.max(0, header.recordCount);
+    this.baseOffset = header.baseOffset;
+    this.baseTimestampMs = header.baseTimestampMs;
+    this.appendTimeMs = header.timestampType === 'log-append-time' ? header.maxTimestampMs : -1;
+    if (this.count > 0) {
+      const section = recordsSection(buffer, header, position);
+      this.bytes = section.bytes;
+      this.position = section.start;
+      this.end = section.end;
+    } else {
+      this.bytes = EMPTY_BYTES;
+      this.position = this.end = 0;
+    }
+    return header;
+  }
+
+  /** Moves to the next record; false after the last one. */
+  next(): boolean {
+    const index = this.index;
+    if (index >= this.count) return false;
+    const bytes = this.bytes;
+    const end = this.end;
+    cursor = this.position;
+    limit = end;
     const recordLength = readVarint(bytes);
     const recordEnd = cursor + recordLength;
     if (recordLength < 1 || recordEnd > end) throw corrupt(`record ${index} length`, String(recordLength));
@@ -461,17 +518,13 @@ function decodeRecordsInto(bytes: Buffer, start: number, end: number, header: Re
     const timestampDelta = readVarlong(bytes);
     const offsetDelta = readVarint(bytes);
     const keyLength = readVarint(bytes);
-    let key: Buffer | null = null;
-    if (keyLength >= 0) {
-      key = bytes.subarray(cursor, cursor + keyLength);
-      cursor += keyLength;
-    }
+    this.keyStart = cursor;
+    this.keyLength = keyLength < 0 ? -1 : keyLength;
+    if (keyLength > 0) cursor += keyLength;
     const valueLength = readVarint(bytes);
-    let value: Buffer | null = null;
-    if (valueLength >= 0) {
-      value = bytes.subarray(cursor, cursor + valueLength);
-      cursor += valueLength;
-    }
+    this.valueStart = cursor;
+    this.valueLength = valueLength < 0 ? -1 : valueLength;
+    if (valueLength > 0) cursor += valueLength;
     const headerCount = readVarint(bytes);
     let headers = EMPTY_HEADERS;
     if (headerCount > 0) {
@@ -491,29 +544,41 @@ function decodeRecordsInto(bytes: Buffer, start: number, end: number, header: Re
       headers = list;
     }
     if (cursor > recordEnd) throw corrupt(`record ${index} fields overrun its length`, String(recordLength));
-    cursor = recordEnd;
-    records.push({
-      offset: baseOffset + offsetDelta,
-      timestampMs: logAppendTime ? header.maxTimestampMs : baseTimestampMs + timestampDelta,
-      key,
-      value,
-      headers,
-    });
+    this.headers = headers;
+    this.offset = this.baseOffset + offsetDelta;
+    this.timestampMs = this.appendTimeMs >= 0 ? this.appendTimeMs : this.baseTimestampMs + timestampDelta;
+    this.position = recordEnd;
+    this.index = index + 1;
+    return true;
   }
+
+  /** A view of the current record's key (null for none). */
+  key(): Buffer | null {
+    return this.keyLength < 0 ? null : this.bytes.subarray(this.keyStart, this.keyStart + this.keyLength);
+  }
+
+  /** A view of the current record's value (null for none). */
+  value(): Buffer | null {
+    return this.valueLength < 0 ? null : this.bytes.subarray(this.valueStart, this.valueStart + this.valueLength);
+  }
+
+  /** The current record as a LogRecord (views into the batch). */
+  record(): LogRecord {
+    return { offset: this.offset, timestampMs: this.timestampMs, key: this.key(), value: this.value(), headers: this.headers };
+  }
+}
+
+const sharedReader = new RecordBatchReader();
+
+function decodeWith(reader: RecordBatchReader, records: LogRecord[]): void {
+  while (reader.next()) records.push(reader.record());
 }
 
 /** Header and records of the batch at `position`. Checks framing, not the CRC (see validateBatch). */
 export function decodeRecordBatch(buffer: Buffer, position = 0): DecodedRecordBatch {
-  const header = readBatchHeader(buffer, position);
-  if (header.magic !== RECORD_BATCH_MAGIC) throw mismatch('LOG_BATCH_CORRUPT', 'record batch magic', String(RECORD_BATCH_MAGIC), String(header.magic));
-  if (position + header.sizeBytes > buffer.length || header.sizeBytes < RECORD_BATCH_HEADER_BYTES) {
-    throw mismatch('LOG_BATCH_CORRUPT', 'record batch length', `<= ${buffer.length - position} bytes`, String(header.sizeBytes));
-  }
   const records: LogRecord[] = [];
-  if (header.recordCount > 0) {
-    const section = recordsSection(buffer, header, position);
-    decodeRecordsInto(section.bytes, section.start, section.end, header, records);
-  }
+  const header = sharedReader.open(buffer, position);
+  decodeWith(sharedReader, records);
   return { header, records };
 }
 
@@ -524,11 +589,8 @@ export function decodeRecords(buffer: Buffer): LogRecord[] {
   for (;;) {
     const sizeBytes = batchSizeAt(buffer, position);
     if (sizeBytes < RECORD_BATCH_HEADER_BYTES || position + sizeBytes > buffer.length) break;
-    const header = readBatchHeader(buffer, position);
-    if (header.recordCount > 0) {
-      const section = recordsSection(buffer, header, position);
-      decodeRecordsInto(section.bytes, section.start, section.end, header, records);
-    }
+    sharedReader.open(buffer, position, false);
+    decodeWith(sharedReader, records);
     position += sizeBytes;
   }
   return records;
@@ -542,6 +604,8 @@ function toBuffer(bytes: Bytes | null | undefined): Buffer | null {
   if (typeof bytes === 'string') return Buffer.from(bytes, 'utf8');
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
+
+const NO_PREPARED_HEADERS: Array<{ key: Buffer; value: Buffer | null }> = [];
 
 interface PreparedRecord {
   key: Buffer | null;
@@ -614,7 +678,10 @@ export function encodeRecordBatch(records: readonly RecordToEncode[], options: E
     const record = records[index]!;
     const key = toBuffer(record.key);
     const value = toBuffer(record.value);
-    const headers = (record.headers ?? []).map((header) => ({ key: Buffer.from(header.key, 'utf8'), value: toBuffer(header.value) }));
+    const headers =
+      record.headers === undefined || record.headers.length === 0
+        ? NO_PREPARED_HEADERS
+        : record.headers.map((header) => ({ key: Buffer.from(header.key, 'utf8'), value: toBuffer(header.value) }));
     const timestampDelta = (record.timestampMs ?? defaultTimestampMs) - baseTimestampMs;
     const offsetDelta = record.offsetDelta ?? index;
     if (offsetDelta <= previousOffsetDelta) throw mismatch('INVALID_ARGUMENT', `record ${index} offsetDelta`, `> ${previousOffsetDelta}`, String(offsetDelta));
@@ -663,4 +730,138 @@ export function encodeRecordBatch(records: readonly RecordToEncode[], options: E
   else writeRecordsExactly(out, RECORD_BATCH_HEADER_BYTES, prepared);
   writeInt32(out, 17, crc32c(out, CRC_START, sizeBytes));
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building a batch record by record.
+
+/** A header as the builder takes it (the value bytes are copied when the batch is finished). */
+export interface HeaderToEncode {
+  key: string;
+  value: Uint8Array | null;
+}
+
+const BUILDER_ARENA_BYTES = 64 * 1024;
+
+/**
+ * Builds one RecordBatch v2 a record at a time without an object per record: each `add` writes
+ * the record, in its final encoding, into a growing arena (so the caller's key and value buffers
+ * can be dropped at once), and `finish` copies it behind the batch header — byte for byte what
+ * `encodeRecordBatch` writes for the same records with default options (offset deltas 0..n-1, the
+ * smallest timestamp as the base) — and empties the builder for the next batch. Records are
+ * written with the first record's timestamp as the base; when a later one is older, `finish`
+ * re-encodes the batch around the smallest. Synchronous, so one builder can serve callers in turn.
+ */
+export class RecordBatchBuilder {
+  private arena = Buffer.allocUnsafe(BUILDER_ARENA_BYTES);
+  private used = 0;
+  private baseTimestampMs = 0;
+  private minTimestampMs = 0;
+  private maxTimestampMs = 0;
+  /** Records added since the last finish. */
+  count = 0;
+  /** What the caller chooses to track (a size estimate): reset by finish and clear. */
+  estimate = 0;
+
+  private reserve(bytes: number): Buffer {
+    const needed = this.used + bytes;
+    if (needed <= this.arena.length) return this.arena;
+    let size = this.arena.length * 2;
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.arena.copy(grown, 0, 0, this.used);
+    this.arena = grown;
+    return grown;
+  }
+
+  add(key: Uint8Array | null, value: Uint8Array | null, headers: readonly HeaderToEncode[], timestampMs: number): void {
+    const index = this.count;
+    if (index === 0) {
+      this.baseTimestampMs = this.minTimestampMs = this.maxTimestampMs = timestampMs;
+    } else if (timestampMs < this.minTimestampMs) {
+      this.minTimestampMs = timestampMs;
+    } else if (timestampMs > this.maxTimestampMs) {
+      this.maxTimestampMs = timestampMs;
+    }
+    const timestampDelta = timestampMs - this.baseTimestampMs;
+    const keyLength = key === null ? -1 : key.length;
+    const valueLength = value === null ? -1 : value.length;
+    let bodyBytes = 1 + varlongBytes(timestampDelta) + varintBytes(index);
+    bodyBytes += keyLength < 0 ? 1 : varintBytes(keyLength) + keyLength;
+    bodyBytes += valueLength < 0 ? 1 : varintBytes(valueLength) + valueLength;
+    bodyBytes += varintBytes(headers.length);
+    for (let h = 0; h < headers.length; h++) {
+      const header = headers[h]!;
+      const headerKeyBytes = Buffer.byteLength(header.key, 'utf8');
+      bodyBytes += varintBytes(headerKeyBytes) + headerKeyBytes;
+      bodyBytes += header.value === null ? 1 : varintBytes(header.value.length) + header.value.length;
+    }
+    const arena = this.reserve(5 + bodyBytes);
+    let position = writeVarint(arena, this.used, bodyBytes);
+    arena[position++] = 0;
+    position = writeVarlong(arena, position, timestampDelta);
+    position = writeVarint(arena, position, index);
+    position = writeVarint(arena, position, keyLength);
+    if (keyLength > 0) {
+      arena.set(key!, position);
+      position += keyLength;
+    }
+    position = writeVarint(arena, position, valueLength);
+    if (valueLength > 0) {
+      arena.set(value!, position);
+      position += valueLength;
+    }
+    position = writeVarint(arena, position, headers.length);
+    for (let h = 0; h < headers.length; h++) {
+      const header = headers[h]!;
+      const headerKeyBytes = Buffer.byteLength(header.key, 'utf8');
+      position = writeVarint(arena, position, headerKeyBytes);
+      position += arena.write(header.key, position, headerKeyBytes, 'utf8');
+      if (header.value === null) position = writeVarint(arena, position, -1);
+      else {
+        position = writeVarint(arena, position, header.value.length);
+        arena.set(header.value, position);
+        position += header.value.length;
+      }
+    }
+    this.used = position;
+    this.count = index + 1;
+  }
+
+  /** Drops the records added since the last finish. */
+  clear(): void {
+    this.count = 0;
+    this.used = 0;
+    this.estimate = 0;
+  }
+
+  /** The batch of the records added since the last finish (at least one), CRC included. */
+  finish(): Buffer {
+    const count = this.count;
+    if (count === 0) throw new SluiceError('INTERNAL_ASSERTION', 'a record batch needs at least one record');
+    const sizeBytes = RECORD_BATCH_HEADER_BYTES + this.used;
+    const out = Buffer.allocUnsafe(sizeBytes);
+    writeInt64(out, 0, 0);
+    writeInt32(out, 8, sizeBytes - RECORD_BATCH_LOG_OVERHEAD_BYTES);
+    writeInt32(out, 12, 0);
+    out[16] = RECORD_BATCH_MAGIC;
+    writeInt16(out, 21, 0);
+    writeInt32(out, 23, count - 1);
+    writeInt64(out, 27, this.baseTimestampMs);
+    writeInt64(out, 35, this.maxTimestampMs);
+    writeInt64(out, 43, -1);
+    writeInt16(out, 51, -1);
+    writeInt32(out, 53, -1);
+    writeInt32(out, 57, count);
+    this.arena.copy(out, RECORD_BATCH_HEADER_BYTES, 0, this.used);
+    const rebase = this.minTimestampMs !== this.baseTimestampMs;
+    this.clear();
+    if (rebase) {
+      // an older record came later: the base must be the smallest timestamp, as encodeRecordBatch has it
+      const records = decodeRecordBatch(out).records;
+      return encodeRecordBatch(records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestampMs: r.timestampMs })));
+    }
+    writeInt32(out, 17, crc32c(out, CRC_START, sizeBytes));
+    return out;
+  }
 }

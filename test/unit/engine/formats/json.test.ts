@@ -22,6 +22,8 @@ import {
   structType,
 } from './fixtures.js';
 
+import { compileFlatRowParser, compileRowConverter } from '../../../../engine/formats/json.js';
+
 const D = Decimal.fromString;
 const out = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'));
 
@@ -199,6 +201,120 @@ describe('JSON: writing', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('JSON: writing strings', () => {
+  it('writes any string as JSON.stringify does (quotes, escapes, surrogates, long text)', () => {
+    const s = serde('JSON', [
+      { name: 'S', type: STRING },
+      { name: 'L', type: arrayType(STRING) },
+    ]);
+    const text = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0001', '\ud83d', '\ude00', '\u00e9'), maxLength: 70 }));
+    fc.assert(
+      fc.property(text, fc.array(text, { maxLength: 3 }), (value, list) => {
+        expect(out(s.serialize([value, list]))).toBe(`{"S":${JSON.stringify(value)},"L":${JSON.stringify(list)}}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('JSON: flat rows read straight from the bytes', () => {
+  const upper = [
+    { name: 'S', type: STRING },
+    { name: 'D', type: DOUBLE },
+    { name: 'I', type: INTEGER },
+    { name: 'L', type: BIGINT },
+    { name: 'B', type: BOOLEAN },
+  ];
+  const mixedCase = [
+    { name: 'S', type: STRING },
+    { name: 'd', type: DOUBLE },
+  ];
+  /** The general path: JSON.parse and the row converter (undefined when it throws). */
+  const general = (columns: typeof upper) => {
+    const convert = compileRowConverter(columns);
+    return (text: string): unknown[] | null | undefined => {
+      try {
+        const doc: unknown = JSON.parse(text);
+        return doc === null ? null : (convert(doc) as unknown[]);
+      } catch {
+        return undefined;
+      }
+    };
+  };
+  const numberText = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+    fc.integer().map(String),
+    fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }).map(String),
+    fc.tuple(fc.integer({ min: -99999, max: 99999 }), fc.nat(99999999)).map(([a, b]) => `${a}.${b}`),
+    fc.constantFrom('-0', '0', '01', '-', '1.', '.5', '1e3', '1E-2', '-0.0', '123456789012345', '1234567890123456', '0.000000000000001', '2147483648', '9007199254740993'),
+  );
+  const valueText = fc.oneof(
+    numberText,
+    fc.string({ maxLength: 12 }).map((t) => JSON.stringify(t)),
+    fc.string({ unit: 'binary', maxLength: 6 }).map((t) => JSON.stringify(t)),
+    fc.constantFrom('true', 'false', 'null', 'nul', 'tru', '[]', '{}', '[1,2]', '{"S":1}', '"a\\"b"', '"tab\there"'),
+  );
+  const space = fc.constantFrom('', '', ' ', '\n', '\t ', '\r\n');
+  const documents = (keys: readonly string[]) =>
+    fc
+      .tuple(
+        fc.array(fc.tuple(space, fc.constantFrom(...keys).map((k) => JSON.stringify(k)), space, valueText, space), { maxLength: 7 }),
+        space,
+        fc.constantFrom('', '', '', 'x', ',', '}'),
+      )
+      .map(([members, lead, tail]) => `${lead}{${members.map(([a, k, b, v, c]) => `${a}${k}${b}:${c}${v}`).join(',')}}${tail}`);
+
+  for (const [label, columns, keys] of [
+    ['upper-case columns', upper, ['S', 'D', 'I', 'L', 'B', 'd', 's', 'X', '__proto__', 'S ', 'D\u00e9']],
+    ['a lower-case column', mixedCase, ['S', 'd', 'S', 'd', 'D', 's']],
+  ] as const) {
+    const doc = documents(keys);
+    it(`agrees with JSON.parse and the converter whenever it answers (${label})`, () => {
+      const flat = compileFlatRowParser(columns)!;
+      expect(flat).not.toBeNull();
+      const expected = general(columns as typeof upper);
+      let answered = 0;
+      fc.assert(
+        fc.property(doc, (text) => {
+          const got = flat(Buffer.from(text, 'utf8'));
+          if (got === undefined) return;
+          answered++;
+          const want = expected(text);
+          expect(want).toBeDefined();
+          expect(got.length).toBe(columns.length);
+          got.forEach((v, i) => expect(Object.is(v, want![i]), `${text} column ${i}: ${String(v)} vs ${String(want![i])}`).toBe(true));
+        }),
+        { numRuns: 5000 },
+      );
+      // (documents that fill both columns of the lower-case case are rare: checked by hand below)
+      if (columns === upper) expect(answered).toBeGreaterThan(50);
+    });
+  }
+
+  it('answers the common documents and leaves the rest to the general path', () => {
+    const flat = compileFlatRowParser(upper)!;
+    expect(flat(B(' {"S":"a b","D":12.34,"I":-7,"L":123456789012345,"B":true} '))).toEqual(['a b', 12.34, -7, 123456789012345, true]);
+    expect(flat(B('{"D":null}'))).toEqual([null, null, null, null, null]);
+    expect(flat(B('{}'))).toEqual([null, null, null, null, null]);
+    for (const text of ['{"S":1}', '{"s":"x"}', '{"S":"\u00e9"}', '{"S":"a\\"b"}', '{"D":1e3}', '{"I":1.5}', '{"S":"x","S":"y"}', '[]', 'null', '{"S":"x"} x', '{"D":01}']) {
+      expect(flat(B(text)), text).toBeUndefined();
+    }
+    const mixed = compileFlatRowParser(mixedCase)!;
+    expect(mixed(B('{"d":1.5,"S":"x"}'))).toEqual(['x', 1.5]);
+    expect(mixed(B('{"S":"x"}'))).toBeUndefined(); // "d" might be found as "D": the general path decides
+    expect(compileFlatRowParser([{ name: 'T', type: TIMESTAMP }])).toBeNull();
+    expect(compileFlatRowParser([{ name: 'é', type: STRING }])).toBeNull();
+  });
+
+  it('gives the serde the same rows and errors as before', () => {
+    const s = serde('JSON', upper);
+    expect(s.deserialize(B('{"S":"x","D":0.1,"I":3,"L":-4,"B":false}'))).toEqual(['x', 0.1, 3, -4, false]);
+    expect(s.deserialize(B('{"s":"x","D":"0.5"}'))).toEqual(['x', 0.5, null, null, null]);
+    expect(errorOf(() => s.deserialize(B('{"S":"x",}')))?.code).toBe('ENGINE_SERDE');
+    expect(errorOf(() => s.deserialize(B('{"I":"abc"}')))?.message).toMatch(/path: \$\.I/);
   });
 });
 
