@@ -18,6 +18,9 @@
  *
  * Above storage, below the engine: the engine's serdes call `register`, `getById`,
  * `getLatest`... The REST API lives in server/http/schema-registry.
+ *
+ * http-client.ts: the same `SchemaRegistryClient` over an external Confluent-compatible registry
+ * (`--schema-registry-url`), caching what never changes (schemas by id, registrations).
  */
 export {
   SchemaRegistry,
@@ -70,4 +73,6 @@ export { firstMessageName, isBuiltinProtobufImport, protobufMessageIndexes, prot
 export type { ParsedJsonSchema } from './json-schema.js';
 export type { ResolvedReference, Direction } from './schema.js';
 export { encodeStoreRecord, decodeStoreRecord } from './store.js';
+export { HttpSchemaRegistryClient } from './http-client.js';
+export type { HttpSchemaRegistryClientOptions } from './http-client.js';
 export type { StoreRecord, SchemaValue } from './store.js';

@@ -10,7 +10,7 @@ import { MemoryFileSystem } from '../../storage/fs/index.js';
 import { decodeRecords, encodeRecordBatch, openLog, type Log } from '../../storage/log/index.js';
 import { createQueryEngine, type QueryEngine, type QueryEngineOptions } from '../../queries/index.js';
 import { formatsSerdeFactory } from '../../engine/runtime/index.js';
-import { registerSchemaForSource, registryCache } from '../../engine/formats/index.js';
+import { registryCache } from '../../engine/formats/index.js';
 import { SchemaRegistry } from '../../registry/index.js';
 import type { EngineUnderTest, SourceInfo, StoredRecord } from './runner.js';
 
@@ -25,7 +25,7 @@ export async function createInProcessEngine(serverProperties: Record<string, unk
   const registry = await SchemaRegistry.open({ log: registryLog, clock });
   // ksqlDB's test runner uses a mock registry that checks no compatibility.
   await registry.setCompatibility(null, 'NONE');
-  const options: QueryEngineOptions & { schemaRegistry?: SchemaRegistry } = {
+  const options: QueryEngineOptions = {
     log,
     clock,
     limits,
@@ -33,7 +33,7 @@ export async function createInProcessEngine(serverProperties: Record<string, unk
     deterministic: true,
     runtime: { preservePartitions: true, serdes: formatsSerdeFactory({ registry }) },
     properties: serverProperties,
-    // For the executor's schema inference and sink registration (taken when it supports them).
+    // The executor's schema inference, schema registration and INSERT VALUES.
     schemaRegistry: registry,
   };
   const engine: QueryEngine = await createQueryEngine(options);
@@ -46,37 +46,11 @@ export async function createInProcessEngine(serverProperties: Record<string, unk
     listTopics: () => log.listTopics(),
     partitionCount: (topic) => log.describeTopic(topic).partitions,
     async execute(statement, properties) {
-      const before = new Set(engine.catalog().allSources().map((source) => source.name));
       try {
         await engine.execute(statement, { properties, session });
       } finally {
         await registryCache(registry).idle();
       }
-      // ksqlDB's SchemaRegisterInjector, until the executor registers schemas itself: a new
-      // source's key and value schemas are registered (CREATE: when the subject has none;
-      // CREATE ... AS SELECT: always, so an incompatible sink schema fails the statement).
-      for (const source of engine.catalog().allSources()) {
-        if (before.has(source.name)) continue;
-        const isSink = source.writerQueryId !== null;
-        const headers = new Set(source.headerColumns.map((c) => c.name));
-        const sides = [
-          { target: 'key' as const, format: source.keyFormat, columns: source.keyColumns },
-          { target: 'value' as const, format: source.valueFormat, columns: source.valueColumns.filter((c) => !headers.has(c.name)) },
-        ];
-        for (const side of sides) {
-          const { features, ...formatProperties } = side.format.properties as Record<string, string>;
-          await registerSchemaForSource(registry, {
-            topic: source.topic,
-            target: side.target,
-            format: side.format.format,
-            properties: formatProperties,
-            columns: side.columns,
-            unwrapped: side.columns.length === 1 && (features ?? '').includes('UNWRAP_SINGLES'),
-            registerIfSchemaExists: isSink,
-          });
-        }
-      }
-      await registryCache(registry).idle();
     },
     async produce(topic, partition, record) {
       const batch = encodeRecordBatch([

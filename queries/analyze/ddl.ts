@@ -19,8 +19,8 @@ import {
   type WindowKind,
 } from './deps.js';
 import { propertyBoolean, propertyString, typeResolver, type AnalysisContext } from './context.js';
-import { buildFormats, canonicalFormat } from './formats.js';
-import { validateFormatProperties } from '../../engine/formats/index.js';
+import { buildFormats, canonicalFormat, formatInfo } from './formats.js';
+import { avroKeySchemaFullName, resolveKeyFeatures, validateFormatProperties } from '../../engine/formats/index.js';
 import { WithProperties, parseDurationMs } from './properties.js';
 import { resolveType } from './types.js';
 
@@ -110,7 +110,6 @@ interface Columns {
 
 function tableElements(statement: Ast.CreateStream | Ast.CreateTable, context: AnalysisContext): Columns {
   const types = typeResolver(context.catalog);
-  if (statement.elements.length === 0) throw error('The statement does not define any columns.');
   const isTable = statement.kind === 'createTable';
   const columns: Columns = { key: [], value: [], headers: [], order: [] };
   const seen = new Map<string, string>();
@@ -166,29 +165,125 @@ function tableElements(statement: Ast.CreateStream | Ast.CreateTable, context: A
   return columns;
 }
 
+/** A side of a CREATE STREAM/TABLE whose columns come from the schema registry. */
+export interface SchemaInferenceRequest {
+  readonly target: 'key' | 'value';
+  readonly topic: string;
+  /** Canonical format name (AVRO, PROTOBUF, JSON_SR). */
+  readonly format: string;
+  /** Format properties for the lookup: `schemaId`, `fullSchemaName`. */
+  readonly properties: Readonly<Record<string, string>>;
+  /** The subject holds the bare column (UNWRAP_SINGLES): keys of AVRO / JSON_SR, `WRAP_SINGLE_VALUE=false` values. */
+  readonly unwrapped: boolean;
+}
+
+/** Columns the executor read from the registry for the sides `schemaInferenceRequests` named. */
+export interface InferredColumns {
+  readonly key?: readonly ColumnDef[];
+  readonly value?: readonly ColumnDef[];
+}
+
+function schemaNameProperty(props: WithProperties, name: string): string | undefined {
+  const value = props.string(name);
+  return value === undefined ? undefined : value.trim();
+}
+
+/**
+ * Which sides of a CREATE STREAM/TABLE take their columns from the registry (ksqlDB's
+ * DefaultSchemaInjector.shouldInferSchema): a side with a KEY_SCHEMA_ID / VALUE_SCHEMA_ID, or a
+ * side without columns whose format supports schema inference (AVRO, PROTOBUF, JSON_SR). Throws
+ * ksqlDB's errors for a schema id on a format without a registry or next to columns.
+ */
+export function schemaInferenceRequests(statement: Ast.CreateStream | Ast.CreateTable, context: AnalysisContext): SchemaInferenceRequest[] {
+  const props = WithProperties.parse(statement.properties, 'create');
+  const topic = props.string('KAFKA_TOPIC') ?? statement.name;
+  const hasKeyElements = statement.elements.some((e) => e.constraint?.kind === 'key' || e.constraint?.kind === 'primaryKey');
+  const hasValueElements = statement.elements.some((e) => e.constraint === undefined);
+  const requests: SchemaInferenceRequest[] = [];
+  const sides = [
+    {
+      target: 'key' as const,
+      formatName: props.keyFormatName() ?? defaultKeyFormat(context.properties),
+      formatProperty: 'KEY_FORMAT',
+      idProperty: 'KEY_SCHEMA_ID',
+      schemaId: props.int('KEY_SCHEMA_ID'),
+      fullSchemaName: schemaNameProperty(props, 'KEY_SCHEMA_FULL_NAME'),
+      hasElements: hasKeyElements,
+    },
+    {
+      target: 'value' as const,
+      formatName: props.valueFormatName() ?? defaultValueFormat(context.properties),
+      formatProperty: 'VALUE_FORMAT',
+      idProperty: 'VALUE_SCHEMA_ID',
+      schemaId: props.int('VALUE_SCHEMA_ID'),
+      fullSchemaName: schemaNameProperty(props, 'VALUE_AVRO_SCHEMA_FULL_NAME') ?? schemaNameProperty(props, 'VALUE_SCHEMA_FULL_NAME'),
+      hasElements: hasValueElements,
+    },
+  ];
+  for (const side of sides) {
+    if (side.formatName === undefined) continue; // the missing VALUE_FORMAT is reported by analyzeCreateSource
+    const format = canonicalFormat(side.formatName);
+    const infers = formatInfo(format)?.usesRegistry === true;
+    if (side.schemaId !== undefined) {
+      if (!infers) {
+        throw error(`${side.formatProperty} should support schema inference when ${side.idProperty} is provided. Current format is ${format}.`);
+      }
+      if (side.hasElements) throw error(`Table elements and ${side.idProperty} cannot both exist for create statement.`);
+    } else if (side.hasElements || !infers) {
+      continue;
+    }
+    const properties: Record<string, string> = {};
+    if (side.schemaId !== undefined) properties.schemaId = String(side.schemaId);
+    if (side.fullSchemaName !== undefined && side.fullSchemaName !== '') properties.fullSchemaName = side.fullSchemaName;
+    const unwrapped =
+      side.target === 'key' ? resolveKeyFeatures(format, true).includes('UNWRAP_SINGLES') : props.boolean('WRAP_SINGLE_VALUE') === false;
+    requests.push({ target: side.target, topic, format, properties, unwrapped });
+  }
+  return requests;
+}
+
 export function analyzeCreateSource(
   statement: Ast.CreateStream | Ast.CreateTable,
   statementText: string,
   context: AnalysisContext,
+  inferred: InferredColumns = {},
 ): CreateSourceAnalysis {
   const isTable = statement.kind === 'createTable';
   const kindName = isTable ? 'table' : 'stream';
   const props = WithProperties.parse(statement.properties, 'create');
   // Formats are known before the columns (ksqlDB injects them first).
   for (const name of [props.keyFormatName(), props.valueFormatName()]) if (name !== undefined) canonicalFormat(name);
-  if (statement.elements.length === 0) {
+  if (statement.elements.length === 0 && inferred.value === undefined) {
     const valueFormat = props.valueFormatName();
     if (valueFormat !== undefined) validateFormatProperties(canonicalFormat(valueFormat), valueFormatProperties(props));
   }
   const columns = tableElements(statement, context);
-  const existing = context.catalog.source(statement.name);
-
   if (props.has('KEY_SCHEMA_ID') && columns.key.length > 0) {
     throw error('Table elements and KEY_SCHEMA_ID cannot both exist for create statement.');
   }
-  if (props.has('VALUE_SCHEMA_ID') && columns.value.length > 0) {
+  if (props.has('VALUE_SCHEMA_ID') && columns.value.length > columns.headers.length) {
     throw error('Table elements and VALUE_SCHEMA_ID cannot both exist for create statement.');
   }
+  // Inferred columns (DefaultSchemaInjector.buildElements): headers, then key, then value columns.
+  if (inferred.key !== undefined || inferred.value !== undefined) {
+    const headerNames = new Set(columns.headers.map((h) => h.name));
+    const key = inferred.key !== undefined ? inferred.key.map((c) => ({ name: c.name, type: c.type })) : columns.key;
+    const value = inferred.value !== undefined ? inferred.value.map((c) => ({ name: c.name, type: c.type })) : columns.value.filter((c) => !headerNames.has(c.name));
+    const headers = columns.value.filter((c) => headerNames.has(c.name));
+    const seen = new Set<string>();
+    for (const [ns, list] of [['key', key], ['value', [...headers, ...value]]] as const) {
+      for (const c of list) {
+        if (seen.has(c.name)) throw error(`Duplicate ${ns} columns found in schema: ${quoteIdentifier(c.name)} ${formatSqlType(c.type)}`);
+        seen.add(c.name);
+      }
+    }
+    columns.key = key;
+    columns.value = [...headers, ...value];
+    columns.order = [...headers, ...key, ...value].map((c) => c.name);
+  }
+  // ksqlDB's SchemaRegisterInjector builds the schema of the elements before anything else.
+  if (columns.key.length === 0 && columns.value.length === 0) throw error('No columns supplied.');
+  const existing = context.catalog.source(statement.name);
 
   if (existing !== undefined && !statement.orReplace && !statement.ifNotExists) {
     throw new SluiceError(
@@ -221,9 +316,12 @@ export function analyzeCreateSource(
   if (keyDelimiter !== undefined) keyProperties.delimiter = keyDelimiter;
   const valueDelimiter = props.string('VALUE_DELIMITER');
   if (valueDelimiter !== undefined) valueProperties.delimiter = valueDelimiter;
-  const keySchemaName = props.string('KEY_SCHEMA_FULL_NAME');
+  // String properties are trimmed (Kafka's ConfigDef).
+  const keySchemaName = schemaNameProperty(props, 'KEY_SCHEMA_FULL_NAME');
   if (keySchemaName !== undefined) keyProperties.fullSchemaName = keySchemaName;
-  const valueSchemaName = props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME');
+  // ksqlDB names AVRO key records after the source (`...avro_schemas.<Name>Key`) unless told.
+  else if (keyFormat === 'AVRO') keyProperties.fullSchemaName = avroKeySchemaFullName(statement.name);
+  const valueSchemaName = schemaNameProperty(props, 'VALUE_AVRO_SCHEMA_FULL_NAME') ?? schemaNameProperty(props, 'VALUE_SCHEMA_FULL_NAME');
   if (valueSchemaName !== undefined) valueProperties.fullSchemaName = valueSchemaName;
   const keySchemaId = props.int('KEY_SCHEMA_ID');
   if (keySchemaId !== undefined) keyProperties.schemaId = String(keySchemaId);
@@ -316,7 +414,7 @@ function valueFormatProperties(props: WithProperties): Record<string, string> {
   const out: Record<string, string> = {};
   const delimiter = props.string('VALUE_DELIMITER');
   if (delimiter !== undefined) out.delimiter = delimiter;
-  const name = props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME');
+  const name = schemaNameProperty(props, 'VALUE_AVRO_SCHEMA_FULL_NAME') ?? schemaNameProperty(props, 'VALUE_SCHEMA_FULL_NAME');
   if (name !== undefined) out.fullSchemaName = name;
   return out;
 }

@@ -10,7 +10,6 @@ import {
   resolveKeyFeatures,
   resolveValueFeatures,
   validateFormatProperties,
-  validateKeyColumnTypes,
   type SerdeFeature,
 } from '../../engine/formats/index.js';
 import { SluiceError, type ColumnDef, type FormatSpec, type Formats } from './deps.js';
@@ -97,10 +96,7 @@ function validateSide(spec: FormatSpec, target: 'key' | 'value', columns: readon
     .split(',')
     .map((f) => f.trim())
     .filter((f): f is SerdeFeature => f === 'WRAP_SINGLES' || f === 'UNWRAP_SINGLES');
-  if (FORMATS[format].usesRegistry) {
-    validateFormatProperties(format, properties);
-    if (target === 'key') validateKeyColumnTypes(columns);
-    return;
-  }
+  // Registry formats are checked without a registry: the schema ksqlDB would derive must exist
+  // (Avro names, MAP keys...); nothing is looked up or registered here.
   createSerde({ target, columns, format, properties, features, topic });
 }

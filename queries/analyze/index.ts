@@ -28,6 +28,7 @@ export { analyzePersistentQuery, sanitizedPersistentStatement } from './sink.js'
 export type { PersistentQueryAnalysis, SinkTopic } from './sink.js';
 export {
   analyzeCreateSource,
+  schemaInferenceRequests,
   analyzeAlterSource,
   analyzeDropSource,
   analyzeCreateType,
@@ -36,7 +37,7 @@ export {
   defaultValueFormat,
   timestampSpec,
 } from './ddl.js';
-export type { CreateSourceAnalysis, AlterSourceAnalysis, DropSourceAnalysis, CreateTypeAnalysis, DropTypeAnalysis, TopicRequirement } from './ddl.js';
+export type { CreateSourceAnalysis, InferredColumns, SchemaInferenceRequest, AlterSourceAnalysis, DropSourceAnalysis, CreateTypeAnalysis, DropTypeAnalysis, TopicRequirement } from './ddl.js';
 export { analyzeInsertValues } from './insert-values.js';
 export type { InsertValuesAnalysis } from './insert-values.js';
 export { WithProperties, parseDurationMs, durationMs } from './properties.js';

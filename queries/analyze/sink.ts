@@ -12,6 +12,7 @@ import { SluiceError, type Ast, type ColumnDef, type DataSource, type FormatSpec
 import { propertyBoolean, propertyString, type AnalysisContext } from './context.js';
 import { defaultKeyFormat, timestampSpec } from './ddl.js';
 import { buildFormats, canonicalFormat } from './formats.js';
+import { avroKeySchemaFullName } from '../../engine/formats/index.js';
 import { WithProperties } from './properties.js';
 import { analyzeQuery, type QueryAnalysis } from './query.js';
 
@@ -115,9 +116,12 @@ export function analyzePersistentQuery(
   if (keyDelimiter !== undefined) keyProperties.delimiter = keyDelimiter;
   const valueDelimiter = props.string('VALUE_DELIMITER');
   if (valueDelimiter !== undefined) valueProperties.delimiter = valueDelimiter;
-  const keySchemaName = props.string('KEY_SCHEMA_FULL_NAME');
+  // String properties are trimmed (Kafka's ConfigDef).
+  const keySchemaName = props.string('KEY_SCHEMA_FULL_NAME')?.trim();
   if (keySchemaName !== undefined) keyProperties.fullSchemaName = keySchemaName;
-  const valueSchemaName = props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME');
+  // ksqlDB names AVRO key records after the sink (`...avro_schemas.<Name>Key`) unless told.
+  else if (keyFormat === 'AVRO') keyProperties.fullSchemaName = avroKeySchemaFullName(statement.name);
+  const valueSchemaName = (props.string('VALUE_AVRO_SCHEMA_FULL_NAME') ?? props.string('VALUE_SCHEMA_FULL_NAME'))?.trim();
   if (valueSchemaName !== undefined) valueProperties.fullSchemaName = valueSchemaName;
   const keySchemaId = props.int('KEY_SCHEMA_ID');
   if (keySchemaId !== undefined) keyProperties.schemaId = String(keySchemaId);

@@ -17,7 +17,20 @@ import { createFunctionRegistry, describeFunction, listFunctions, type FunctionC
 import { QueryRuntime, formatsSerdeFactory, type QueryRuntimeOptions, type RunningQuery } from '../../engine/runtime/index.js';
 import { partitionForKey } from '../../engine/operators/index.js';
 import { encodeRecordBatch, type Log } from '../../storage/log/index.js';
-import { LogicalSchema } from '../../engine/types/index.js';
+import { LogicalSchema, formatSqlType, quoteIdentifier } from '../../engine/types/index.js';
+import {
+  columnsToSchema,
+  inferColumnsFromRegistry,
+  registerSchemaForSource,
+  registryCache,
+  registrySchemaType,
+  resolveKeyFeatures,
+  schemaToColumns,
+  subjectOf,
+  type SchemaRegistryClient,
+  type SerdeColumn,
+} from '../../engine/formats/index.js';
+import { defaultRegistryLimits, parseSchema, type ParsedProtobuf } from '../../registry/index.js';
 import {
   analyzeAlterSource,
   analyzeCreateSource,
@@ -31,8 +44,10 @@ import {
   checkPullQueryable,
   sanitizedPersistentStatement,
   propertyBoolean,
+  schemaInferenceRequests,
   validatePullQuery,
   type AnalysisContext,
+  type InferredColumns,
   type PersistentQueryAnalysis,
   type QueryAnalysis,
 } from '../analyze/index.js';
@@ -64,6 +79,12 @@ export interface QueryEngineOptions {
   runtime?: Partial<Omit<QueryRuntimeOptions, 'log' | 'functions' | 'clock' | 'limits' | 'serviceId' | 'mode'>>;
   /** The command log topic. Default `_commands`. */
   commandTopic?: string;
+  /**
+   * The schema registry of AVRO / PROTOBUF / JSON_SR: CREATE without columns reads them from it,
+   * CREATE and CREATE ... AS SELECT register their schemas in it, INSERT VALUES writes through
+   * it; also the serdes' registry unless `runtime.serdes` is given.
+   */
+  schemaRegistry?: SchemaRegistryClient;
 }
 
 /** A client session: DEFINE'd variables and SET properties that later statements see. */
@@ -154,7 +175,7 @@ class Engine implements QueryEngine {
     this.functions = options.functions ?? createFunctionRegistry();
     this.serverProperties = { ...(options.properties ?? {}) };
     this.runtime = new QueryRuntime({
-      serdes: formatsSerdeFactory(),
+      serdes: formatsSerdeFactory(options.schemaRegistry !== undefined ? { registry: options.schemaRegistry } : {}),
       ...(options.runtime ?? {}),
       log: options.log,
       functions: this.functions,
@@ -303,7 +324,8 @@ class Engine implements QueryEngine {
     switch (statement.kind) {
       case 'createStream':
       case 'createTable': {
-        const analysis = analyzeCreateSource(statement, statementText, context);
+        const inferred = await this.inferColumns(statement, context);
+        const analysis = analyzeCreateSource(statement, statementText, context, inferred);
         if (analysis.existing !== undefined && analysis.ifNotExists && !analysis.orReplace) {
           const kind = analysis.source.kind.toLowerCase();
           return this.status(
@@ -320,6 +342,9 @@ class Engine implements QueryEngine {
             );
           }
         }
+        // ksqlDB's SchemaRegisterInjector: the schemas of the columns, where the subjects have none
+        // (or the schemas KEY_SCHEMA_ID / VALUE_SCHEMA_ID name).
+        await this.registerSourceSchemas(analysis.source, false);
         const topic = analysis.topic;
         if (topic.create) {
           await this.log.createTopic(topic.name, { partitions: topic.partitions ?? 1, configs: { 'cleanup.policy': topic.cleanupPolicy } });
@@ -484,7 +509,7 @@ class Engine implements QueryEngine {
       case 'assertSchema':
         throw new SluiceError(
           'SQL_UNSUPPORTED',
-          'Cannot check schema existence: no Schema Registry is configured. ASSERT SCHEMA needs the schema registry.',
+          'ASSERT SCHEMA is not supported: check a subject or id through the schema registry API (GET /subjects/{subject}/versions/latest, GET /schemas/ids/{id}).',
         );
       case 'query':
       case 'printTopic':
@@ -575,6 +600,13 @@ class Engine implements QueryEngine {
       replacesQueryId: replacing?.writerQueryId ?? null,
     };
     applyToCatalog(this.current, command); // sandbox check
+    if (analysis.createSink) {
+      // ksqlDB's DefaultSchemaInjector (KEY/VALUE_SCHEMA_ID must fit the columns) and
+      // SchemaRegisterInjector (the sink's schemas registered, evolving the subjects' ones
+      // compatibly) run before the query writes anything.
+      await this.checkSinkSchemaIds(analysis.sink);
+      await this.registerSourceSchemas(analysis.sink, true);
+    }
     let createdTopic = false;
     if (!this.log.hasTopic(analysis.topic.name)) {
       await this.log.createTopic(analysis.topic.name, { partitions: analysis.topic.partitions });
@@ -729,14 +761,18 @@ class Engine implements QueryEngine {
   private async insertValues(statement: Extract<Statement, { kind: 'insertValues' }>, context: AnalysisContext, properties: Record<string, unknown>): Promise<void> {
     const analysis = analyzeInsertValues(statement, context, this.functionContext(properties));
     const target = analysis.target;
-    const serdes = formatsSerdeFactory();
-    const keySerde = serdes.create({ topic: target.topic, target: 'key', format: target.keyFormat.format, properties: target.keyFormat.properties, columns: target.keyColumns });
+    const registry = this.options.schemaRegistry;
+    const serdes = formatsSerdeFactory(registry !== undefined ? { registry } : {});
+    const keyProperties = await this.insertKeyProperties(target);
+    const keySerde = serdes.create({ topic: target.topic, target: 'key', format: target.keyFormat.format, properties: keyProperties, columns: target.keyColumns });
     const valueColumns = target.valueColumns.filter((c) => !target.headerColumns.some((h) => h.name === c.name));
     const values = target.valueColumns
       .map((c, i) => ({ c, v: analysis.value[i] }))
       .filter(({ c }) => !target.headerColumns.some((h) => h.name === c.name))
       .map(({ v }) => v);
     const valueSerde = serdes.create({ topic: target.topic, target: 'value', format: target.valueFormat.format, properties: target.valueFormat.properties, columns: valueColumns });
+    await this.prepareInsertSerde(target.name, keySerde, target.keyColumns.length > 0);
+    await this.prepareInsertSerde(target.name, valueSerde, true);
     let keyBytes: Buffer | null;
     let valueBytes: Buffer | null;
     try {
@@ -752,6 +788,178 @@ class Engine implements QueryEngine {
     const partition = keyBytes === null ? 0 : partitionForKey(keyBytes, partitions);
     const timestampMs = analysis.timestampMs ?? this.clock.nowMs();
     await this.log.append(target.topic, partition, encodeRecordBatch([{ key: keyBytes, value: valueBytes, timestampMs }]));
+  }
+
+  // ---- the schema registry ----
+
+  private requireRegistry(topic: string, format: string): SchemaRegistryClient {
+    const registry = this.options.schemaRegistry;
+    if (registry === undefined) {
+      throw new SluiceError(
+        'CONFIG_INVALID',
+        `Cannot use topic '${topic}' with format ${format}: it needs a schema registry, and this engine was started without one`,
+        { expected: 'a schema registry', found: 'none' },
+      );
+    }
+    return registry;
+  }
+
+  /**
+   * ksqlDB's DefaultSchemaInjector for CREATE STREAM/TABLE: the sides without columns whose
+   * format has a registry (or with KEY/VALUE_SCHEMA_ID) take their columns from the subject's
+   * latest schema (or the schema of that id).
+   */
+  private async inferColumns(statement: Extract<Statement, { kind: 'createStream' | 'createTable' }>, context: AnalysisContext): Promise<InferredColumns> {
+    const requests = schemaInferenceRequests(statement, context);
+    if (requests.length === 0) return {};
+    const inferred: { key?: SerdeColumn[]; value?: SerdeColumn[] } = {};
+    const multiple: string[] = [];
+    for (const request of requests) {
+      const registry = this.requireRegistry(request.topic, request.format);
+      const result = await inferColumnsFromRegistry(registry, request);
+      inferred[request.target] = result.columns;
+      // A Protobuf file declaring several types must say which one (KEY/VALUE_SCHEMA_FULL_NAME).
+      if (request.properties.fullSchemaName === undefined && result.schemaType === 'PROTOBUF') {
+        const parsed = (await registryCache(registry).byIdAsync(result.schemaId)).parsed as ParsedProtobuf;
+        const names = parsed.topLevel.map((name) => name.replace(/^\./, ''));
+        if (names.length > 1) {
+          const isKey = request.target === 'key';
+          multiple.push(
+            `${isKey ? 'Key' : 'Value'} schema has multiple schema definitions. \n\n${names.map((n) => `- ${n}`).join('\n')}\n\n` +
+              `Please specify a schema full name in the WITH clause using ${isKey ? 'KEY_SCHEMA_FULL_NAME' : 'VALUE_SCHEMA_FULL_NAME'}`,
+          );
+        }
+      }
+    }
+    if (multiple.length > 0) throw new SluiceError('SQL_ANALYSIS', multiple[0]!);
+    return inferred;
+  }
+
+  /**
+   * ksqlDB's DefaultSchemaInjector for CREATE ... AS SELECT with KEY/VALUE_SCHEMA_ID: the schema
+   * of the id must hold the query's columns, in order, with the same types.
+   */
+  private async checkSinkSchemaIds(sink: DataSource): Promise<void> {
+    const sides = [
+      { target: 'key' as const, format: sink.keyFormat, columns: sink.keyColumns },
+      { target: 'value' as const, format: sink.valueFormat, columns: sink.valueColumns },
+    ];
+    for (const side of sides) {
+      const { features, ...properties } = side.format.properties as Record<string, string>;
+      if (properties.schemaId === undefined) continue;
+      const isKey = side.target === 'key';
+      if (registrySchemaType(side.format.format) === null) {
+        const property = isKey ? 'KEY' : 'VALUE';
+        throw new SluiceError(
+          'SQL_ANALYSIS',
+          `${property}_FORMAT should support schema inference when ${property}_SCHEMA_ID is provided. Current format is ${side.format.format}.`,
+        );
+      }
+      const registry = this.requireRegistry(sink.topic, side.format.format);
+      const unwrapped = isKey ? resolveKeyFeatures(side.format.format, true).includes('UNWRAP_SINGLES') : (features ?? '').includes('UNWRAP_SINGLES');
+      const inferred = await inferColumnsFromRegistry(registry, { topic: sink.topic, target: side.target, format: side.format.format, properties, unwrapped });
+      if (side.columns.length === 0) continue;
+      const namespace = isKey ? ' KEY' : '';
+      const text = (c: SerdeColumn): string => `${quoteIdentifier(c.name)} ${formatSqlType(c.type)}${namespace}`;
+      const changed = side.columns.filter((c, i) => {
+        const other = inferred.columns[i];
+        return other === undefined || other.name !== c.name || formatSqlType(other.type) !== formatSqlType(c.type);
+      });
+      if (changed.length > 0) {
+        throw new SluiceError(
+          'SQL_ANALYSIS',
+          `The following ${isKey ? 'key' : 'value'} columns are changed, missing or reordered: [${changed.map(text).join(', ')}]. ` +
+            `Schema from schema registry is [${inferred.columns.map(text).join(', ')}]`,
+        );
+      }
+    }
+  }
+
+  /**
+   * ksqlDB's SchemaRegisterInjector: registers the key and value schemas of a source (CREATE:
+   * only where the subject has none; CREATE ... AS SELECT: always, so an incompatible change is
+   * refused with the registry's message), or the schema KEY/VALUE_SCHEMA_ID names. Awaited before
+   * the statement takes effect, so the serdes find the ids in the cache.
+   */
+  private async registerSourceSchemas(source: DataSource, registerIfSchemaExists: boolean): Promise<void> {
+    const headers = new Set(source.headerColumns.map((c) => c.name));
+    const sides = [
+      { target: 'key' as const, format: source.keyFormat, columns: source.keyColumns },
+      { target: 'value' as const, format: source.valueFormat, columns: source.valueColumns.filter((c) => !headers.has(c.name)) },
+    ];
+    // Sanity checks (schema types of KEY/VALUE_SCHEMA_ID) come before anything is registered:
+    // registerSchemaForSource makes them per side, so register the derived sides first.
+    sides.sort((a, b) => Number(a.format.properties.schemaId !== undefined) - Number(b.format.properties.schemaId !== undefined));
+    for (const side of sides) {
+      if (registrySchemaType(side.format.format) === null) continue;
+      if (side.columns.length === 0 && side.format.properties.schemaId === undefined) continue;
+      const registry = this.requireRegistry(source.topic, side.format.format);
+      const { features, ...properties } = side.format.properties as Record<string, string>;
+      await registerSchemaForSource(registry, {
+        topic: source.topic,
+        target: side.target,
+        format: side.format.format,
+        properties,
+        columns: side.columns,
+        unwrapped: side.columns.length === 1 && (features ?? '').includes('UNWRAP_SINGLES'),
+        registerIfSchemaExists,
+      });
+    }
+  }
+
+  /**
+   * ksqlDB's InsertValuesExecutor.ensureKeySchemasMatch: a registry-format key is written with the
+   * subject's latest schema, which must give the same columns as the source's (else logically
+   * equal keys could land in different partitions).
+   */
+  private async insertKeyProperties(target: DataSource): Promise<Readonly<Record<string, string>>> {
+    const format = target.keyFormat.format;
+    const schemaType = registrySchemaType(format);
+    if (schemaType === null || target.keyColumns.length === 0) return target.keyFormat.properties;
+    const registry = this.requireRegistry(target.topic, format);
+    const subject = subjectOf(target.topic, 'key');
+    const { features, ...properties } = target.keyFormat.properties as Record<string, string>;
+    const unwrapped = target.keyColumns.length === 1 && (features ?? '').includes('UNWRAP_SINGLES');
+    let latest: { id: number };
+    try {
+      latest = await registry.getLatest(subject);
+    } catch {
+      throw new SluiceError(
+        'SQL_ANALYSIS',
+        `Failed to fetch key schema (${subject}). Please check if schema exists in Schema Registry and/or check connection with Schema Registry.`,
+        { subject },
+      );
+    }
+    const cached = await registryCache(registry).byIdAsync(latest.id);
+    const options = { target: 'key' as const, unwrapped, fullSchemaName: properties.fullSchemaName, unwrapPrimitives: properties.unwrapPrimitives === 'true' };
+    const registered = schemaToColumns(cached, format, options);
+    const derived = columnsToSchema(target.keyColumns, format, { unwrapped, fullSchemaName: properties.fullSchemaName, nullableRepresentation: properties.nullableRepresentation });
+    const generated = schemaToColumns(parseSchema(schemaType, derived.schema, [], defaultRegistryLimits), format, options);
+    const same =
+      registered.length === generated.length &&
+      registered.every((c, i) => c.name === generated[i]!.name && formatSqlType(c.type) === formatSqlType(generated[i]!.type));
+    if (!same) {
+      const text = (columns: readonly SerdeColumn[]): string => `[${columns.map((c) => `${quoteIdentifier(c.name)} ${formatSqlType(c.type)} KEY`).join(', ')}]`;
+      throw new SluiceError(
+        'SQL_ANALYSIS',
+        `Cannot INSERT VALUES into data source ${target.name}. ksqlDB generated schema would overwrite existing key schema.` +
+          `\n\tExisting Schema: ${text(registered)}\n\tksqlDB Generated: ${text(target.keyColumns)}`,
+      );
+    }
+    // A KEY_SCHEMA_ID the source was created with still names the writer schema (as in ksqlDB).
+    return { ...target.keyFormat.properties, schemaId: properties.schemaId ?? String(latest.id) };
+  }
+
+  /** Waits until a registry-format serde of INSERT VALUES can write (its writer schema resolved or registered). */
+  private async prepareInsertSerde(sourceName: string, created: object, writes: boolean): Promise<void> {
+    // The runtime's factory builds engine/formats serdes; registry ones can resolve their writer schema.
+    const serde = created as { prepareWrite?: () => Promise<void> };
+    if (!writes || serde.prepareWrite === undefined) return;
+    try {
+      await serde.prepareWrite();
+    } catch (error) {
+      throw new SluiceError('SQL_ANALYSIS', `Failed to insert values into '${sourceName}'. ${(error as Error).message}`, {}, { cause: error });
+    }
   }
 
   // ---- push queries ----
