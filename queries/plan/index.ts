@@ -6,7 +6,7 @@
  * `INSERTQUERY_<n>`, `transient_...`), and EXPLAIN's execution-plan text.
  */
 export { planPersistent, planTransient } from './physical.js';
-export type { SinkSpec } from './physical.js';
+export type { SinkSpec, PlanOptions } from './physical.js';
 export { explainPlan, stepSchemaText } from './explain.js';
 export { persistentQueryId, transientQueryId } from './ids.js';
 export { planPullTable, planTableMaterialization, extractKeyLookups } from './pull.js';

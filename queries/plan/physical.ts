@@ -18,12 +18,16 @@
  * A repartition topic is planned only where the data must move between partitions before a
  * stateful step: GROUP BY on something other than the current key, and join sides not keyed by
  * the join expression. PARTITION BY into a sink needs none: the sink partitions by the new key.
+ *
+ * Internal topics (repartition topics, the aggregate's store) carry keys in the key format
+ * ksqlDB gives them (see internal-formats.ts): the source's own, unless it cannot hold the key.
+ * The formats are part of the stored plan, so a plan keeps the formats it was written with.
  */
 import { SluiceError } from '../../common/index.js';
 import type { LogicalNode } from '../analyze/index.js';
-import type { DataSource } from '../catalog/index.js';
 import type { ColumnDef, Formats, QueryPlan, Step, StepSchema, TimestampSpec } from '../../engine/steps/index.js';
 import { sourceTopicsOf } from '../../engine/steps/index.js';
+import { InternalFormatResolver, defaultKeyFormatOf } from './internal-formats.js';
 
 function schemaOf(node: LogicalNode): StepSchema {
   return {
@@ -32,41 +36,12 @@ function schemaOf(node: LogicalNode): StepSchema {
   };
 }
 
-/**
- * The formats of a step's internal topics and stores: the leftmost source's, with the key format
- * sanitized as ksqlDB's SerdeFeaturesFactory.sanitizeKeyFormat does: JSON when the source's key
- * format cannot hold the step's key (NONE, KAFKA, or DELIMITED with a STRUCT/ARRAY/MAP column).
- */
-function internalFormats(source: DataSource, node: LogicalNode): Formats {
-  const strip = (properties: Record<string, string>): Record<string, string> => {
-    const { features: _features, ...rest } = properties;
-    void _features;
-    return rest;
-  };
-  const structured = node.shape.key.some((c) => c.type.kind === 'STRUCT' || c.type.kind === 'ARRAY' || c.type.kind === 'MAP');
-  const sourceKeyFormat = source.keyFormat.format;
-  const keyFormat = sourceKeyFormat === 'NONE' || sourceKeyFormat === 'KAFKA' || (sourceKeyFormat === 'DELIMITED' && structured) ? 'JSON' : sourceKeyFormat;
-  return {
-    key: { format: keyFormat, properties: keyFormat === source.keyFormat.format ? strip(source.keyFormat.properties) : {} },
-    value: { format: source.valueFormat.format, properties: strip(source.valueFormat.properties) },
-  };
-}
-
-function leftmostSource(node: LogicalNode): DataSource {
-  switch (node.kind) {
-    case 'source':
-      return node.source;
-    case 'join':
-      return leftmostSource(node.left);
-    default:
-      return leftmostSource(node.input);
-  }
-}
-
 interface Context {
   /** The step ids used so far (ids must be unique in a plan). */
   readonly ids: Set<string>;
   aggregated: boolean;
+  /** Key formats of the nodes' outputs and the formats of their internal topics. */
+  readonly formats: InternalFormatResolver;
 }
 
 function uniqueId(context: Context, id: string): string {
@@ -108,7 +83,7 @@ function build(node: LogicalNode, context: Context): Step {
         source: input,
         keyExpressions: node.keyExpressions,
         repartition: node.repartition ?? false,
-        internalFormats: internalFormats(leftmostSource(node), node),
+        internalFormats: context.formats.internalFormats(node),
       };
     }
     case 'flatMap': {
@@ -132,7 +107,7 @@ function build(node: LogicalNode, context: Context): Step {
         source: input,
         groupByExpressions: node.groupByExpressions,
         repartition: !node.keyUnchanged,
-        internalFormats: internalFormats(leftmostSource(node), node),
+        internalFormats: context.formats.internalFormats(node),
       };
     }
     case 'aggregate': {
@@ -152,7 +127,7 @@ function build(node: LogicalNode, context: Context): Step {
           resultType: a.resultType,
         })),
         window: node.window,
-        internalFormats: internalFormats(leftmostSource(node), node),
+        internalFormats: context.formats.internalFormats(node),
       };
     }
     case 'suppress': {
@@ -175,7 +150,7 @@ function build(node: LogicalNode, context: Context): Step {
       const right = build(node.right, context);
       const schema = schemaOf(node);
       const id = uniqueId(context, node.id);
-      const formats = internalFormats(leftmostSource(node), node);
+      const formats = context.formats.internalFormats(node);
       switch (node.joinKind) {
         case 'streamStream':
           return {
@@ -215,9 +190,18 @@ export interface SinkSpec {
   readonly windowed: { kind: 'TUMBLING' | 'HOPPING' | 'SESSION' } | null;
 }
 
+/** Planner settings that are not stored in the plan's properties. */
+export interface PlanOptions {
+  /**
+   * `ksql.persistence.default.format.key` in force (server, session and request properties
+   * merged). Default: the value in `properties`, else KAFKA.
+   */
+  readonly defaultKeyFormat?: string;
+}
+
 /** A persistent query's plan: the logical tree into its sink topic. */
-export function planPersistent(root: LogicalNode, sink: SinkSpec, queryId: string, properties: Record<string, unknown>): QueryPlan {
-  const context: Context = { ids: new Set(), aggregated: false };
+export function planPersistent(root: LogicalNode, sink: SinkSpec, queryId: string, properties: Record<string, unknown>, options: PlanOptions = {}): QueryPlan {
+  const context: Context = { ids: new Set(), aggregated: false, formats: new InternalFormatResolver(root, defaultKeyFormatOf(properties, options)) };
   const input = build(root, context);
   const step: Step = {
     kind: sink.kind === 'TABLE' ? 'tableSink@1' : 'streamSink@1',
@@ -233,8 +217,8 @@ export function planPersistent(root: LogicalNode, sink: SinkSpec, queryId: strin
 }
 
 /** A transient (push) query's plan: rows go to a bounded queue. */
-export function planTransient(root: LogicalNode, queryId: string, limit: number | null, properties: Record<string, unknown>): QueryPlan {
-  const context: Context = { ids: new Set(), aggregated: false };
+export function planTransient(root: LogicalNode, queryId: string, limit: number | null, properties: Record<string, unknown>, options: PlanOptions = {}): QueryPlan {
+  const context: Context = { ids: new Set(), aggregated: false, formats: new InternalFormatResolver(root, defaultKeyFormatOf(properties, options)) };
   const input = build(root, context);
   const step: Step = { kind: 'pushSink@1', id: uniqueId(context, 'PushSink'), schema: input.schema, source: input, limit };
   return { queryId, sink: step, sourceTopics: sourceTopicsOf(step), properties: { ...properties } };
