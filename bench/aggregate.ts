@@ -2,7 +2,7 @@
  * `npm run bench -- aggregate [--records N] [--keys N] [--runs N] [--restart-keys N]`: N JSON
  * records, `COUNT(*)`, `SUM` and `AVG` grouped by a key with 10k distinct values in a 1-minute
  * tumbling window (CREATE TABLE ... AS SELECT ... WINDOW TUMBLING ... GROUP BY, EMIT CHANGES),
- * with each state backend (memory, lmdb), against a hand-written JS loop doing the same grouping
+ * with each state backend (memory, lmdb, rocksdb), against a hand-written JS loop doing the same grouping
  * in a Map over the same records (JSON.parse and JSON.stringify of each update included),
  * measured in the same run. Then the restart figure: a table with 1M keys of state is stopped and
  * started again — once from the local lmdb state, once rebuilt from the changelog after the state
@@ -23,6 +23,9 @@ import { lmdbStateEnvironments } from '../engine/runtime/index.js';
 import { numberOption, parseOptions, printResultLine, printTable } from './util.js';
 
 export type Backend = 'memory' | 'lmdb';
+/** Every state backend: the optional RocksDB one too (measured here, not by bench/join.ts). */
+export type AnyBackend = Backend | 'rocksdb';
+const BACKENDS: readonly AnyBackend[] = ['memory', 'lmdb', 'rocksdb'];
 
 export interface BenchRecord {
   key: Buffer;
@@ -63,10 +66,10 @@ export interface EngineHandle {
 }
 
 /** A log and a deterministic engine over `dataDir`, with state on `backend`. */
-export async function openEngine(dataDir: string, backend: Backend): Promise<EngineHandle> {
+export async function openEngine(dataDir: string, backend: AnyBackend): Promise<EngineHandle> {
   const fs = new RealFileSystem();
   const log = await openLog({ dataDir, fs, clock: systemClock, limits: withLimits(), defaults: { durability: { kind: 'os' } }, maintenanceIntervalMs: 0 });
-  const runtime = backend === 'lmdb' ? { stateEnvironment: lmdbStateEnvironments({ dataDir, fs, clock: systemClock }) } : {};
+  const runtime = backend === 'memory' ? {} : { stateEnvironment: lmdbStateEnvironments({ backend, dataDir, fs, clock: systemClock }) };
   const engine = await createQueryEngine({ log, clock: systemClock, deterministic: true, serviceId: 'bench', runtime });
   return {
     log,
@@ -90,7 +93,7 @@ export function topicRecords(log: Log, topic: string): number {
 
 /** Appends the inputs, runs the statements, and times one drain (the whole query path). */
 export async function runQuery(
-  backend: Backend,
+  backend: AnyBackend,
   inputs: ReadonlyArray<{ topic: string; records: readonly BenchRecord[] }>,
   statements: readonly string[],
   sinkTopic: string,
@@ -224,21 +227,21 @@ export async function run(args: string[]): Promise<void> {
   // Warm every path once on a slice, then keep the best of `runs` (the machine is shared and noisy).
   const warm = [{ topic: SOURCE_TOPIC, records: records.slice(0, Math.min(records.length, 50_000)) }];
   runAggregateHandLoop(warm[0]!.records);
-  for (const backend of ['memory', 'lmdb'] as const) await runQuery(backend, warm, AGGREGATE_BENCH_STATEMENTS, SINK_TOPIC);
+  for (const backend of BACKENDS) await runQuery(backend, warm, AGGREGATE_BENCH_STATEMENTS, SINK_TOPIC);
 
-  const best: Record<'hand' | Backend, number> = { hand: Number.POSITIVE_INFINITY, memory: Number.POSITIVE_INFINITY, lmdb: Number.POSITIVE_INFINITY };
-  const outputs: Record<'hand' | Backend, number> = { hand: 0, memory: 0, lmdb: 0 };
+  const best: Record<'hand' | AnyBackend, number> = { hand: Number.POSITIVE_INFINITY, memory: Number.POSITIVE_INFINITY, lmdb: Number.POSITIVE_INFINITY, rocksdb: Number.POSITIVE_INFINITY };
+  const outputs: Record<'hand' | AnyBackend, number> = { hand: 0, memory: 0, lmdb: 0, rocksdb: 0 };
   for (let i = 0; i < runs; i++) {
     const hand = runAggregateHandLoop(records);
     best.hand = Math.min(best.hand, hand.elapsedMs);
     outputs.hand = hand.outputRecords;
-    for (const backend of ['memory', 'lmdb'] as const) {
+    for (const backend of BACKENDS) {
       const result = await runQuery(backend, inputs, AGGREGATE_BENCH_STATEMENTS, SINK_TOPIC);
       best[backend] = Math.min(best[backend], result.elapsedMs);
       outputs[backend] = result.outputRecords;
     }
   }
-  for (const backend of ['memory', 'lmdb'] as const) {
+  for (const backend of BACKENDS) {
     if (outputs[backend] !== outputs.hand) throw new Error(`the query (${backend}) and the hand loop disagree: expected ${outputs.hand} output records, found ${outputs[backend]}`);
   }
   const rate = (ms: number): number => (recordCount * 1000) / ms;
@@ -248,6 +251,7 @@ export async function run(args: string[]): Promise<void> {
     [
       ['Sluice CTAS, memory state', rate(best.memory), best.memory / 1000, outputs.memory, best.hand / best.memory],
       ['Sluice CTAS, lmdb state', rate(best.lmdb), best.lmdb / 1000, outputs.lmdb, best.hand / best.lmdb],
+      ['Sluice CTAS, rocksdb state', rate(best.rocksdb), best.rocksdb / 1000, outputs.rocksdb, best.hand / best.rocksdb],
       ['hand-written JS loop (Map)', rate(best.hand), best.hand / 1000, outputs.hand, 1],
     ],
   );
@@ -269,11 +273,12 @@ export async function run(args: string[]): Promise<void> {
       keys,
       memory_records_per_s: rate(best.memory),
       lmdb_records_per_s: rate(best.lmdb),
+      rocksdb_records_per_s: rate(best.rocksdb),
       hand_loop_records_per_s: rate(best.hand),
       restart_keys: restartKeys,
       restart_local_ms: restart.localMs,
       restart_rebuild_ms: restart.rebuildMs,
     },
-    { memory_over_hand_loop: best.hand / best.memory, lmdb_over_hand_loop: best.hand / best.lmdb },
+    { memory_over_hand_loop: best.hand / best.memory, lmdb_over_hand_loop: best.hand / best.lmdb, rocksdb_over_hand_loop: best.hand / best.rocksdb },
   );
 }

@@ -1,13 +1,13 @@
 /**
  * `npm run bench -- state [--keys 1000000] [--ops 1000000]`
  *
- * State stores, per backend (memory, lmdb), measured in the same run against a plain JS Map:
+ * State stores, per backend (memory, lmdb, rocksdb), measured in the same run against a plain JS Map:
  *  1. raw byte tables (storage/state): put --ops keys and commit; random gets of committed keys;
  *  2. typed KeyValueStore (engine/state) read-modify-write per record (an aggregate's pattern:
  *     get, add, put) over 10,000 keys, committing every 100,000 records with the changelog;
- *  3. restart with --keys keys of state: build it (commits of 100,000 keys, changelog on the
- *     built-in log on disk), then reopen from the local lmdb directory, and rebuild from the
- *     changelog after deleting the directory (lmdb and memory).
+ *  3. restart with --keys keys of state, for lmdb and rocksdb: build it (commits of 100,000 keys,
+ *     changelog on the built-in log on disk), then reopen from the local directory, and rebuild
+ *     from the changelog after deleting the directory; and a rebuild of memory state.
  * Prints a table, then one JSON line.
  */
 import fs from 'node:fs';
@@ -22,8 +22,10 @@ import type { StateEnvironment } from '../storage/state/index.js';
 import { TaskState } from '../engine/state/index.js';
 import { numberOption, parseOptions, printResultLine, printTable } from './util.js';
 
-type Backend = 'memory' | 'lmdb';
-const BACKENDS: Backend[] = ['memory', 'lmdb'];
+type Backend = 'memory' | 'lmdb' | 'rocksdb';
+type DiskBackend = Exclude<Backend, 'memory'>;
+const BACKENDS: Backend[] = ['memory', 'lmdb', 'rocksdb'];
+const DISK_BACKENDS: DiskBackend[] = ['lmdb', 'rocksdb'];
 const realFs = new RealFileSystem();
 const COMMIT_EVERY = 100_000;
 
@@ -32,7 +34,7 @@ function seconds(start: number): number {
 }
 
 function environmentFor(backend: Backend, directory: string, volume: MemoryStateVolume): StateEnvironment {
-  return backend === 'memory' ? openStateEnvironment({ backend: 'memory', volume }) : openStateEnvironment({ backend: 'lmdb', path: directory, fs: realFs });
+  return backend === 'memory' ? openStateEnvironment({ backend: 'memory', volume }) : openStateEnvironment({ backend, path: directory, fs: realFs });
 }
 
 /** Keys 0..count-1 as sortable bytes, in a scrambled order. */
@@ -111,17 +113,20 @@ interface RestartFigures {
   buildSeconds: number;
   localSeconds: number;
   changelogSeconds: number;
-  memoryChangelogSeconds: number;
+  /** Memory state rebuilt from the same changelog (measured in lmdb's run only). */
+  memoryChangelogSeconds: number | null;
   restoredRecords: number;
 }
 
-async function benchRestart(root: string, log: Log, keyCount: number): Promise<RestartFigures> {
-  const directory = stateDirectory(root, 'bench-restart', '0_0');
+/** Builds `keyCount` keys of state on `disk`, then restarts from it, and from its changelog. */
+async function benchRestart(root: string, log: Log, keyCount: number, disk: DiskBackend): Promise<RestartFigures> {
+  const applicationId = `bench-restart-${disk}`;
+  const directory = stateDirectory(root, applicationId, '0_0');
   const open = (backend: Backend): { task: TaskState; store: ReturnType<TaskState['keyValueStore']> } => {
-    const task = new TaskState({ environment: environmentFor(backend, directory, new MemoryStateVolume()), log, applicationId: 'bench-restart', partition: 0 });
+    const task = new TaskState({ environment: environmentFor(backend, directory, new MemoryStateVolume()), log, applicationId, partition: 0 });
     return { task, store: task.keyValueStore('table') };
   };
-  const { task, store } = open('lmdb');
+  const { task, store } = open(disk);
   await task.restore();
   const start = performance.now();
   for (let index = 0; index < keyCount; index++) {
@@ -143,11 +148,11 @@ async function benchRestart(root: string, log: Log, keyCount: number): Promise<R
     await reopened.close();
     return { seconds: elapsed, restored: outcome.restoredRecords };
   };
-  const local = await restart('lmdb');
+  const local = await restart(disk);
   fs.rmSync(directory, { recursive: true, force: true });
-  const rebuilt = await restart('lmdb');
-  const memory = await restart('memory');
-  return { buildSeconds, localSeconds: local.seconds, changelogSeconds: rebuilt.seconds, memoryChangelogSeconds: memory.seconds, restoredRecords: rebuilt.restored };
+  const rebuilt = await restart(disk);
+  const memory = disk === 'lmdb' ? await restart('memory') : null;
+  return { buildSeconds, localSeconds: local.seconds, changelogSeconds: rebuilt.seconds, memoryChangelogSeconds: memory?.seconds ?? null, restoredRecords: rebuilt.restored };
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -163,7 +168,10 @@ export async function run(args: string[]): Promise<void> {
     for (const backend of BACKENDS) raw[backend] = await benchRaw(backend, stateDirectory(root, 'bench-raw', backend), keys);
     const mapRate = benchMap(ops);
     for (const backend of BACKENDS) typed[backend] = await benchTyped(backend, stateDirectory(root, 'bench-typed', backend), log, ops);
-    const restart = await benchRestart(root, log, keyCount);
+    const restarts = {} as Record<DiskBackend, RestartFigures>;
+    for (const disk of DISK_BACKENDS) restarts[disk] = await benchRestart(root, log, keyCount, disk);
+    const restart = restarts.lmdb;
+    const rocksdb = restarts.rocksdb;
 
     printTable(
       `state stores: ${ops.toLocaleString('en-US')} operations per figure`,
@@ -174,10 +182,12 @@ export async function run(args: string[]): Promise<void> {
       ],
     );
     printTable(`restart with ${keyCount.toLocaleString('en-US')} keys of state`, ['path', 'seconds'], [
-      ['build (puts + commits with changelog, lmdb)', restart.buildSeconds],
-      ['reopen from local lmdb', restart.localSeconds],
-      ['rebuild lmdb from changelog (directory lost)', restart.changelogSeconds],
-      ['rebuild memory from changelog', restart.memoryChangelogSeconds],
+      ...DISK_BACKENDS.flatMap((disk) => [
+        [`build (puts + commits with changelog, ${disk})`, restarts[disk].buildSeconds],
+        [`reopen from local ${disk}`, restarts[disk].localSeconds],
+        [`rebuild ${disk} from changelog (directory lost)`, restarts[disk].changelogSeconds],
+      ]),
+      ['rebuild memory from changelog', restart.memoryChangelogSeconds ?? ''],
     ]);
     printResultLine(
       'state',
@@ -186,21 +196,30 @@ export async function run(args: string[]): Promise<void> {
         memory_raw_get_per_s: raw['memory']!.getPerSecond,
         lmdb_raw_put_per_s: raw['lmdb']!.putPerSecond,
         lmdb_raw_get_per_s: raw['lmdb']!.getPerSecond,
+        rocksdb_raw_put_per_s: raw['rocksdb']!.putPerSecond,
+        rocksdb_raw_get_per_s: raw['rocksdb']!.getPerSecond,
         memory_kv_update_per_s: typed['memory']!,
         lmdb_kv_update_per_s: typed['lmdb']!,
+        rocksdb_kv_update_per_s: typed['rocksdb']!,
         map_update_per_s: mapRate,
         keys: keyCount,
         build_s: restart.buildSeconds,
         restart_local_s: restart.localSeconds,
         restart_changelog_lmdb_s: restart.changelogSeconds,
-        restart_changelog_memory_s: restart.memoryChangelogSeconds,
+        restart_changelog_memory_s: restart.memoryChangelogSeconds ?? Number.NaN,
         restored_records: restart.restoredRecords,
+        rocksdb_build_s: rocksdb.buildSeconds,
+        rocksdb_restart_local_s: rocksdb.localSeconds,
+        rocksdb_restart_changelog_s: rocksdb.changelogSeconds,
       },
       {
         lmdb_kv_vs_map: typed['lmdb']! / mapRate,
         memory_kv_vs_map: typed['memory']! / mapRate,
+        rocksdb_kv_vs_map: typed['rocksdb']! / mapRate,
         lmdb_vs_memory_raw_get: raw['lmdb']!.getPerSecond / raw['memory']!.getPerSecond,
+        rocksdb_vs_memory_raw_get: raw['rocksdb']!.getPerSecond / raw['memory']!.getPerSecond,
         changelog_vs_local_restart: restart.changelogSeconds / Math.max(restart.localSeconds, 1e-6),
+        rocksdb_changelog_vs_local_restart: rocksdb.changelogSeconds / Math.max(rocksdb.localSeconds, 1e-6),
       },
     );
   } finally {

@@ -43,11 +43,12 @@ program
   .option('--tls-cert <file>', 'PEM certificate: serve the REST API over TLS (with --tls-key)')
   .option('--tls-key <file>', 'PEM private key for --tls-cert')
   .option('--schema-registry-port <port>', 'also serve the schema registry API at the root of this port (Confluent uses 8081)', portNumber)
+  .option('--schema-registry-url <url>', 'use this external Confluent-compatible schema registry instead of the built-in one (e.g. http://localhost:8081)')
   .option('--service-id <id>', "ksqlDB's ksql.service.id (internal topic and consumer group names)", 'default_')
-  .option('--state-backend <backend>', "where operator state lives: 'lmdb' (under <data-dir>/state) or 'memory' (rebuilt from changelogs on start)", 'lmdb')
+  .option('--state-backend <backend>', "where operator state lives: 'lmdb' (under <data-dir>/state), 'rocksdb' (there too; linux-x64 and darwin-arm64) or 'memory' (rebuilt from changelogs on start)", 'lmdb')
   .action(async (options) => {
-    if (options.stateBackend !== 'lmdb' && options.stateBackend !== 'memory') {
-      console.error(`--state-backend: expected lmdb or memory, found ${JSON.stringify(options.stateBackend)}`);
+    if (options.stateBackend !== 'lmdb' && options.stateBackend !== 'rocksdb' && options.stateBackend !== 'memory') {
+      console.error(`--state-backend: expected lmdb, rocksdb or memory, found ${JSON.stringify(options.stateBackend)}`);
       process.exit(2);
     }
     const server = await startServer({
@@ -55,6 +56,7 @@ program
       ...(options.tlsCert ? { tlsCertPath: options.tlsCert } : {}),
       ...(options.tlsKey ? { tlsKeyPath: options.tlsKey } : {}),
       ...(options.schemaRegistryPort !== undefined ? { schemaRegistryPort: options.schemaRegistryPort } : {}),
+      ...(options.schemaRegistryUrl !== undefined ? { schemaRegistryUrl: options.schemaRegistryUrl } : {}),
       serviceId: options.serviceId,
       dataDir: path.resolve(options.dataDir),
       host: options.host,

@@ -8,11 +8,11 @@ import type { Durability } from '../storage/log/index.js';
 import { openLog } from '../storage/log/index.js';
 import { RealFileSystem } from '../storage/fs/index.js';
 import { createQueryEngine } from '../queries/index.js';
-import { formatsSerdeFactory, lmdbStateEnvironments } from '../engine/runtime/index.js';
+import { lmdbStateEnvironments } from '../engine/runtime/index.js';
 import { startKafkaListener } from './kafka/index.js';
 import { registryNotFoundHandler, schemaRegistryRoutes, startHttpServer, type HttpServer, type HttpSettings } from './http/index.js';
 import { websocketPlugin } from './ws/index.js';
-import { SchemaRegistry } from '../registry/index.js';
+import { HttpSchemaRegistryClient, SchemaRegistry, type SchemaRegistryClient } from '../registry/index.js';
 
 import Fastify from 'fastify';
 
@@ -39,8 +39,13 @@ export interface ServerConfig {
   serviceId?: string;
   /** Also serve the schema registry's REST API at the root of this port (Confluent's default is 8081). */
   schemaRegistryPort?: number;
-  /** Operator state: 'lmdb' under `<dataDir>/state` (default) or 'memory' (rebuilt from changelogs at start). */
-  stateBackend?: 'lmdb' | 'memory';
+  /**
+   * Use this external Confluent-compatible schema registry instead of the built-in one (which is
+   * then neither opened nor served). Not with `schemaRegistryPort`.
+   */
+  schemaRegistryUrl?: string;
+  /** Operator state: 'lmdb' under `<dataDir>/state` (default), 'rocksdb' (there too) or 'memory' (rebuilt from changelogs at start). */
+  stateBackend?: 'lmdb' | 'rocksdb' | 'memory';
 }
 
 export interface RunningServer {
@@ -95,6 +100,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let kafka: Awaited<ReturnType<typeof startKafkaListener>>;
   let http: HttpServer;
   let schemaRegistryPort: number | undefined;
+  let externalRegistryUrl: string | undefined;
   try {
     kafka = await startKafkaListener({
       log,
@@ -108,16 +114,34 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       defaultPartitions: config.defaultPartitions,
     });
     stops.push(() => kafka.close());
-    const registry = await SchemaRegistry.open({ log, clock });
-    stops.push(() => registry.close());
-    const stateEnvironment = config.stateBackend === 'memory' ? undefined : lmdbStateEnvironments({ dataDir: config.dataDir, fs, clock });
+    let registry: SchemaRegistryClient;
+    let builtInRegistry: SchemaRegistry | undefined;
+    if (config.schemaRegistryUrl !== undefined) {
+      if (config.schemaRegistryPort !== undefined) {
+        throw new SluiceError('CONFIG_INVALID', '--schema-registry-port serves the built-in registry; it cannot be used with --schema-registry-url', {
+          expected: 'one of --schema-registry-port, --schema-registry-url',
+          found: 'both',
+        });
+      }
+      const external = new HttpSchemaRegistryClient({ url: config.schemaRegistryUrl });
+      await external.ping();
+      externalRegistryUrl = external.url;
+      registry = external;
+    } else {
+      const opened = await SchemaRegistry.open({ log, clock });
+      stops.push(() => opened.close());
+      builtInRegistry = opened;
+      registry = opened;
+    }
+    const stateEnvironment = config.stateBackend === 'memory' ? undefined : lmdbStateEnvironments({ backend: config.stateBackend ?? 'lmdb', dataDir: config.dataDir, fs, clock });
     const engine = await createQueryEngine({
       log,
       clock,
       limits,
       ...(config.serviceId ? { serviceId: config.serviceId } : {}),
-      // Serdes of AVRO/PROTOBUF/JSON_SR read and write schemas through the built-in registry.
-      runtime: { serdes: formatsSerdeFactory({ registry }), ...(stateEnvironment !== undefined ? { stateEnvironment } : {}) },
+      // AVRO/PROTOBUF/JSON_SR: schema inference, sink registration and the serdes use the registry.
+      schemaRegistry: registry,
+      runtime: { ...(stateEnvironment !== undefined ? { stateEnvironment } : {}) },
     });
     stops.push(() => engine.close());
     http = await startHttpServer({
@@ -132,14 +156,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       plugins: [
         websocketPlugin,
         (app) => {
-          app.register(schemaRegistryRoutes(registry), { prefix: '/schema-registry' });
+          if (builtInRegistry !== undefined) app.register(schemaRegistryRoutes(builtInRegistry), { prefix: '/schema-registry' });
         },
       ],
     });
     stops.push(() => http.close());
-    if (config.schemaRegistryPort !== undefined) {
+    if (config.schemaRegistryPort !== undefined && builtInRegistry !== undefined) {
       const registryApp = Fastify({ logger: false, bodyLimit: limits.httpBodyBytesMax });
-      await registryApp.register(schemaRegistryRoutes(registry));
+      await registryApp.register(schemaRegistryRoutes(builtInRegistry));
       registryApp.setNotFoundHandler(registryNotFoundHandler);
       await registryApp.listen({ host: config.host, port: config.schemaRegistryPort });
       const address = registryApp.server.address();
@@ -157,7 +181,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       `Sluice is running.`,
       `  data directory:  ${config.dataDir}`,
       `  REST API:        ${http.url}   (ksqlDB's API: HTTP/1.1 and HTTP/2 on one port; WebSocket at /ws/query and /ws)`,
-      `  Schema registry: ${http.url}/schema-registry${schemaRegistryPort !== undefined ? `   and http://${config.host}:${schemaRegistryPort}` : ''}   (Confluent Schema Registry API)`,
+      externalRegistryUrl !== undefined
+        ? `  Schema registry: external, ${externalRegistryUrl}`
+        : `  Schema registry: ${http.url}/schema-registry${schemaRegistryPort !== undefined ? `   and http://${config.host}:${schemaRegistryPort}` : ''}   (Confluent Schema Registry API)`,
       `  Kafka protocol:  ${config.kafkaHost}:${kafka.port}   (kafkajs and other Kafka clients; bootstrap server ${config.advertisedKafkaHost ?? config.kafkaHost}:${config.advertisedKafkaPort ?? kafka.port})`,
       `Press Ctrl-C to stop.`,
     ],

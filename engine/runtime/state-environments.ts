@@ -1,17 +1,20 @@
 /**
  * Where the tasks' state lives: factories for `QueryRuntimeOptions.stateEnvironment`.
- * - `lmdbStateEnvironments`: one lmdb environment per task under
- *   `<dataDir>/state/<applicationId>/<taskId>` (the server's default).
+ * - `lmdbStateEnvironments`: one on-disk environment per task under
+ *   `<dataDir>/state/<applicationId>/<taskId>`, in lmdb (the server's default) or, with
+ *   `backend: 'rocksdb'`, in RocksDB (`--state-backend rocksdb`).
  * - `memoryStateEnvironments`: memory, with one MemoryStateVolume per task kept in a map, so a
  *   runtime opened again over the same map finds the committed state (tests, simulated crashes);
  *   `wipe()` loses it all (a deleted state directory).
  */
 import type { Clock } from '../../common/index.js';
 import type { FileSystem } from '../../storage/fs/index.js';
-import { MemoryStateVolume, openStateEnvironment, stateDirectory, type StateLimits } from '../../storage/state/index.js';
+import { MemoryStateVolume, loadStateBackend, openStateEnvironment, stateDirectory, type StateLimits } from '../../storage/state/index.js';
 import type { TaskStateEnvironmentFactory } from './multi-input.js';
 
 export interface LmdbStateEnvironmentsOptions {
+  /** The store of every task's directory: 'lmdb' (default) or 'rocksdb'. */
+  backend?: 'lmdb' | 'rocksdb';
   /** The server's data directory: state goes under `<dataDir>/state`. */
   dataDir: string;
   fs: FileSystem;
@@ -21,10 +24,12 @@ export interface LmdbStateEnvironmentsOptions {
   limits?: Partial<StateLimits>;
 }
 
+/** Loads the backend's native module at once: CONFIG_INVALID here when this platform has none. */
 export function lmdbStateEnvironments(options: LmdbStateEnvironmentsOptions): TaskStateEnvironmentFactory {
+  loadStateBackend(options.backend ?? 'lmdb');
   return ({ applicationId, taskId }) =>
     openStateEnvironment({
-      backend: 'lmdb',
+      backend: options.backend ?? 'lmdb',
       path: stateDirectory(options.dataDir, applicationId, taskId),
       fs: options.fs,
       ...(options.clock !== undefined ? { clock: options.clock } : {}),

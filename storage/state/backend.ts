@@ -2,6 +2,7 @@
  * What a backend provides to the environment (environment.ts), which adds the pending-write
  * layers on top: committed data only, atomic application of a set of writes plus metadata.
  */
+import { SluiceError } from '../../common/index.js';
 import type { CommitMetadata, KeyRange, PendingWrite, StateBackendKind, StateEntry } from './types.js';
 
 /** Normalized bounds: one lower and one upper bound at most. */
@@ -44,6 +45,8 @@ export interface BackendSnapshot extends BackendReader {
 export interface StateBackend extends BackendReader {
   readonly kind: StateBackendKind;
   readonly path: string | null;
+  /** `apply` is faster with each table's writes in key order (lmdb's B-tree); else any order. */
+  readonly sortedWrites: boolean;
   count(table: string): number;
   tableNames(): string[];
   /** Applies the writes of every table and the metadata in one transaction. */
@@ -54,4 +57,24 @@ export interface StateBackend extends BackendReader {
   sizeBytes(): number;
   close(): Promise<void>;
   destroy(): Promise<void>;
+}
+
+/** Directories of on-disk backends open in this process: one environment per directory. */
+const openDirectories = new Set<string>();
+
+/** Claims `path` for one backend object; STATE_IN_USE if it is already open in this process. */
+export function claimDirectory(path: string): void {
+  if (openDirectories.has(path)) throw new SluiceError('STATE_IN_USE', `state directory ${path} is already open in this process`, { path });
+  openDirectories.add(path);
+}
+
+export function releaseDirectory(path: string): void {
+  openDirectories.delete(path);
+}
+
+/** A native store's failure as STATE_IO (coded errors pass through). */
+export function backendIoError(backend: string, action: string, path: string, error: unknown): SluiceError {
+  if (error instanceof SluiceError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new SluiceError('STATE_IO', `${backend} ${action} in ${path} failed: ${message}`, { path }, { cause: error });
 }

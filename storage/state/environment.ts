@@ -363,8 +363,7 @@ export class Environment implements StateEnvironment {
         const writes = new Map<string, Iterable<PendingWrite>>();
         let count = 0;
         let bytes = 0;
-        // lmdb writes faster in key order (B-tree locality); the memory backend does not care.
-        const sorted = this.storage.kind === 'lmdb';
+        const sorted = this.storage.sortedWrites;
         for (const [name, layer] of frozen) {
           writes.set(name, sorted ? layer.inOrder() : layer.unordered());
           count += layer.writes.size;

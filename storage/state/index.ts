@@ -5,14 +5,16 @@
  * pending layer, read back by `get` and merged into scans) and persisted by `commit(metadata)`,
  * which writes every table's pending writes and the metadata entries (input offsets, changelog
  * positions) in one transaction — so after a crash state and offsets never diverge. Backends:
- * `memory` (sorted in-memory maps; a `MemoryStateVolume` survives reopen in tests) and `lmdb`
- * (default; one lmdb environment per task directory, a named sub-database per table, sync reads).
+ * `memory` (sorted in-memory maps; a `MemoryStateVolume` survives reopen in tests), `lmdb`
+ * (default; one lmdb environment per task directory, a named sub-database per table, sync reads)
+ * and `rocksdb` (optional; one RocksDB database per task directory, a key prefix per table, sync
+ * reads and one WriteBatch per commit; its native module loads only when it is chosen).
  *
  * Keys compare as unsigned bytes; `KeyWriter` builds composite keys that sort in value order
  * (sign-flipped big-endian numbers, escaped and terminated strings).
  *
- * Bytes only: rows, windows and changelogs are engine/state's business. lmdb does its own file
- * I/O inside the directory given; the FileSystem creates and removes that directory.
+ * Bytes only: rows, windows and changelogs are engine/state's business. lmdb and RocksDB do their
+ * own file I/O inside the directory given; the FileSystem creates and removes that directory.
  */
 export type {
   StateBackendKind,
@@ -32,8 +34,8 @@ export type {
   StateLimits,
 } from './types.js';
 export { defaultStateLimits } from './types.js';
-export { openStateEnvironment, stateDirectory } from './open.js';
-export type { OpenStateOptions, MemoryStateOptions, LmdbStateOptions } from './open.js';
+export { loadStateBackend, openStateEnvironment, stateDirectory } from './open.js';
+export type { OpenStateOptions, MemoryStateOptions, LmdbStateOptions, RocksdbStateOptions } from './open.js';
 export { MemoryStateVolume } from './memory.js';
 export { validateTableName } from './environment.js';
 export { SortedStringMap } from './sorted-map.js';

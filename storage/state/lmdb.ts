@@ -11,6 +11,7 @@ import { open } from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
 import { SluiceError } from '../../common/index.js';
 import type { FileSystem } from '../fs/index.js';
+import { backendIoError, claimDirectory, releaseDirectory } from './backend.js';
 import type { BackendSnapshot, Bounds, StateBackend } from './backend.js';
 import type { CommitMetadata, PendingWrite, StateEntry } from './types.js';
 
@@ -31,13 +32,8 @@ export interface LmdbBackendOptions {
   tablesMax?: number;
 }
 
-/** Directories open in this process: lmdb allows one environment object per file per process. */
-const openPaths = new Set<string>();
-
 function ioError(action: string, path: string, error: unknown): SluiceError {
-  if (error instanceof SluiceError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new SluiceError('STATE_IO', `lmdb ${action} in ${path} failed: ${message}`, { path }, { cause: error });
+  return backendIoError('lmdb', action, path, error);
 }
 
 function rangeOptions(bounds: Bounds): Record<string, unknown> {
@@ -62,6 +58,7 @@ function rangeOptions(bounds: Bounds): Record<string, unknown> {
 
 export class LmdbBackend implements StateBackend {
   readonly kind = 'lmdb' as const;
+  readonly sortedWrites = true;
   readonly path: string;
   private readonly fs: FileSystem;
   private root: RootDatabase<Buffer, Buffer> | null;
@@ -72,9 +69,10 @@ export class LmdbBackend implements StateBackend {
   constructor(options: LmdbBackendOptions) {
     this.path = options.path;
     this.fs = options.fs;
-    if (openPaths.has(options.path)) throw new SluiceError('STATE_IN_USE', `state directory ${options.path} is already open in this process`, { path: options.path });
-    options.fs.mkdirp(options.path);
+    // lmdb allows one environment object per file per process.
+    claimDirectory(options.path);
     try {
+      options.fs.mkdirp(options.path);
       this.root = open<Buffer, Buffer>({
         path: options.path,
         maxDbs: options.tablesMax ?? 256,
@@ -86,9 +84,9 @@ export class LmdbBackend implements StateBackend {
       });
       this.meta = this.root.openDB<Buffer, Buffer>({ name: META, keyEncoding: 'binary', encoding: 'binary' });
     } catch (error) {
+      releaseDirectory(options.path);
       throw ioError('open', options.path, error);
     }
-    openPaths.add(options.path);
     const prefix = Buffer.from(TABLE_MARK, 'latin1');
     for (const { key } of this.meta.getRange({ start: prefix })) {
       if (!key.subarray(0, prefix.length).equals(prefix)) break;
@@ -212,7 +210,7 @@ export class LmdbBackend implements StateBackend {
     try {
       await root.close();
     } finally {
-      openPaths.delete(this.path);
+      releaseDirectory(this.path);
     }
   }
 

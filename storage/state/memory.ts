@@ -63,6 +63,7 @@ interface LiveSnapshot {
 
 export class MemoryBackend implements StateBackend {
   readonly kind = 'memory' as const;
+  readonly sortedWrites = false;
   readonly path = null;
   private readonly snapshots = new Set<LiveSnapshot>();
 

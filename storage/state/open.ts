@@ -6,8 +6,9 @@ import type { FileSystem } from '../fs/index.js';
 import { Environment } from './environment.js';
 import { LmdbBackend } from './lmdb.js';
 import { MemoryBackend, MemoryStateVolume } from './memory.js';
+import { RocksdbBackend, rocksdbBinding } from './rocksdb.js';
 import { defaultStateLimits } from './types.js';
-import type { StateEnvironment, StateLimits } from './types.js';
+import type { StateBackendKind, StateEnvironment, StateLimits } from './types.js';
 
 interface CommonOptions {
   /** Measures commit durations. Default: the system clock. */
@@ -21,17 +22,25 @@ export interface MemoryStateOptions extends CommonOptions {
   volume?: MemoryStateVolume;
 }
 
-export interface LmdbStateOptions extends CommonOptions {
-  backend: 'lmdb';
+interface DirectoryStateOptions extends CommonOptions {
   /** The environment's directory (see `stateDirectory`). */
   path: string;
   fs: FileSystem;
   /** fsync each commit. Default true. */
   durable?: boolean;
+}
+
+export interface LmdbStateOptions extends DirectoryStateOptions {
+  backend: 'lmdb';
   tablesMax?: number;
 }
 
-export type OpenStateOptions = MemoryStateOptions | LmdbStateOptions;
+/** RocksDB (optional): its native module loads on the first open; CONFIG_INVALID where it has no build. */
+export interface RocksdbStateOptions extends DirectoryStateOptions {
+  backend: 'rocksdb';
+}
+
+export type OpenStateOptions = MemoryStateOptions | LmdbStateOptions | RocksdbStateOptions;
 
 export function openStateEnvironment(options: OpenStateOptions): StateEnvironment {
   const limits = { ...defaultStateLimits, ...options.limits };
@@ -39,13 +48,20 @@ export function openStateEnvironment(options: OpenStateOptions): StateEnvironmen
   if (options.backend === 'memory') {
     return new Environment(new MemoryBackend(options.volume ?? new MemoryStateVolume()), { clock, limits });
   }
-  const backend = new LmdbBackend({
-    path: options.path,
-    fs: options.fs,
-    ...(options.durable !== undefined ? { durable: options.durable } : {}),
-    ...(options.tablesMax !== undefined ? { tablesMax: options.tablesMax } : {}),
-  });
+  const directory = { path: options.path, fs: options.fs, ...(options.durable !== undefined ? { durable: options.durable } : {}) };
+  const backend =
+    options.backend === 'rocksdb'
+      ? new RocksdbBackend(directory)
+      : new LmdbBackend({ ...directory, ...(options.tablesMax !== undefined ? { tablesMax: options.tablesMax } : {}) });
   return new Environment(backend, { clock, limits });
+}
+
+/**
+ * Loads a backend's native module now, so that a server configured with a backend this platform
+ * cannot load fails at start (CONFIG_INVALID) rather than when the first query opens its state.
+ */
+export function loadStateBackend(backend: StateBackendKind): void {
+  if (backend === 'rocksdb') rocksdbBinding();
 }
 
 /**

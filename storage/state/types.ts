@@ -8,7 +8,7 @@
  * commit or none of it. Keys are compared as unsigned bytes; build them with `KeyWriter`.
  */
 
-export type StateBackendKind = 'memory' | 'lmdb';
+export type StateBackendKind = 'memory' | 'lmdb' | 'rocksdb';
 
 /**
  * Bounds of a scan. At most one lower bound (`gte` or `gt`) and one upper bound (`lte` or `lt`);
@@ -44,7 +44,7 @@ export interface StateReader {
   prefix(prefix: Buffer, options?: { reverse?: boolean; limit?: number }): IterableIterator<StateEntry>;
 }
 
-/** One named table of an environment (an lmdb sub-database). */
+/** One named table of an environment (an lmdb sub-database, a key prefix in RocksDB). */
 export interface StateTable extends StateReader {
   readonly name: string;
   /** Buffers the write until the next commit. The table owns `key` and `value` afterwards. */
@@ -111,7 +111,7 @@ export interface StateTableStats {
 export interface StateEnvironmentStats {
   backend: StateBackendKind;
   tables: Record<string, StateTableStats>;
-  /** Bytes the backend uses (lmdb: pages in use; memory: keys + values). */
+  /** Bytes the backend uses (lmdb: pages in use; rocksdb: SST files + memtables; memory: keys + values). */
   sizeBytes: number;
   commits: number;
   committedWrites: number;

@@ -1,12 +1,16 @@
 /**
  * The contract every state backend must keep, run once per backend (memory.test.ts,
- * lmdb.test.ts): ordering, ranges, prefix scans, pending writes, atomic commit with metadata,
+ * lmdb.test.ts, rocksdb.test.ts): ordering, ranges, prefix scans, pending writes, atomic commit with metadata,
  * two-step commits, snapshots, reopen and crash (uncommitted writes lost, committed kept).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isSluiceError } from '../../../../common/index.js';
-import { KeyWriter } from '../../../../storage/state/index.js';
+import { RealFileSystem } from '../../../../storage/fs/index.js';
+import { KeyWriter, openStateEnvironment, stateDirectory } from '../../../../storage/state/index.js';
 import type { KeyRange, StateEnvironment } from '../../../../storage/state/index.js';
 
 export interface BackendHarness {
@@ -320,6 +324,46 @@ export function stateContract(name: string, makeHarness: () => BackendHarness): 
       expect(s(environment.snapshot().table('t').get(b('a')))).toBe('2');
     });
 
+    it('scans many entries both ways, live and in a snapshot taken before later commits', () => {
+      harness = makeHarness();
+      const environment = start();
+      const table = environment.table('big');
+      const key = (index: number): Buffer => b(`k${String(index).padStart(5, '0')}`);
+      for (let index = 0; index < 3000; index++) table.put(key(index), b(String(index)));
+      environment.table('after').put(b('x'), b('1'));
+      environment.commit(new Map([['m', b('1')]]));
+      const snapshot = environment.snapshot();
+      for (let index = 0; index < 3000; index += 2) table.delete(key(index));
+      table.put(key(5000), b('new'));
+      environment.commit(new Map([['m', b('2')]]));
+      const indexes = (source: Iterable<{ key: Buffer }>): number[] => [...source].map((entry) => Number(entry.key.toString('latin1').slice(1)));
+      const span = (from: number, to: number, step = 1): number[] => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+      // live: the later commit shows
+      expect(indexes(table.range({ gt: key(100), lte: key(2501) }))).toEqual(span(101, 2501, 2));
+      expect(indexes(table.range({ gte: key(100), lt: key(2501), reverse: true }))).toEqual(span(101, 2499, 2).reverse());
+      expect(table.range({ reverse: true }).next().value?.key.toString('latin1')).toBe('k05000');
+      // the snapshot: as it was, over many chunks, with every kind of bound
+      const old = snapshot.table('big');
+      expect(indexes(old.range())).toEqual(span(0, 2999));
+      expect(indexes(old.range({ reverse: true }))).toEqual(span(0, 2999).reverse());
+      expect(indexes(old.range({ gt: key(100), lte: key(2500) }))).toEqual(span(101, 2500));
+      expect(indexes(old.range({ gte: key(100), lt: key(2500), reverse: true }))).toEqual(span(100, 2499).reverse());
+      expect(indexes(old.range({ gt: key(2998), reverse: true }))).toEqual([2999]);
+      expect(indexes(old.range({ gte: key(2999) }))).toEqual([2999]);
+      expect(indexes(old.prefix(b('k010'), { limit: 3 }))).toEqual([1000, 1001, 1002]);
+      // a get between the steps of a scan does not disturb it
+      const scan = old.range({ gte: key(10) });
+      expect(indexes([scan.next().value!])).toEqual([10]);
+      expect(s(old.get(key(2000)))).toBe('2000');
+      expect(old.get(key(5000))).toBeUndefined();
+      expect(indexes([scan.next().value!])).toEqual([11]);
+      scan.return?.(undefined);
+      expect(s(snapshot.metadata('m'))).toBe('1');
+      expect(entries(snapshot.table('after').range())).toEqual([['x', '1']]);
+      expect(entries(snapshot.table('none').range())).toEqual([]);
+      snapshot.release();
+    });
+
     it('drops tables, reports stats, refuses use after close', async () => {
       harness = makeHarness();
       const environment = start();
@@ -364,5 +408,20 @@ export function stateContract(name: string, makeHarness: () => BackendHarness): 
       expect([...table.range({ gte: windowLow, lte: windowHigh })].map((entry) => entry.value.toString('latin1'))).toEqual(['a@-3', 'a@0', 'a@5']);
       expect([...table.prefix(a)].length).toBe(5);
     });
+  });
+}
+
+/** The contract for an on-disk backend: each test in a fresh directory of a temporary root. */
+export function directoryStateContract(backend: 'lmdb' | 'rocksdb'): void {
+  const root = mkdtempSync(path.join(tmpdir(), `sluice-state-${backend}-`));
+  const fs = new RealFileSystem();
+  let counter = 0;
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  stateContract(backend, () => {
+    const directory = stateDirectory(root, 'app', `task-${counter++}`);
+    return {
+      open: () => openStateEnvironment({ backend, path: directory, fs, durable: false }),
+      wipe: async () => fs.removeRecursive(directory),
+    };
   });
 }
