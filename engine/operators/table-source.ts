@@ -2,13 +2,15 @@
  * Table source materialization: a table read from a topic upserts by key and deletes on a
  * tombstone (Kafka Streams' KTableSource with a store). When the plan asks for it (joins, pull
  * queries), each row is kept in a key-value store of the task, with its timestamp; records pass
- * through unchanged. The records a table source forwards carry the key's previous row as
- * `oldValue` (ChangeRecord), so a table filter downstream can tell whether the row matched.
+ * through. With `sendOldValues` (the default; else once `enableSendingOldValues()` is called),
+ * the records a table source forwards carry the key's previous row as `oldValue`
+ * (ChangeRecord), so a table filter downstream can tell whether the row matched.
  */
 import { ChangeRecord } from './aggregate/change.js';
 import type { KeyValueStore } from '../state/index.js';
 import type { Materialization, MaterializedOperator } from './aggregate/materialized.js';
-import { PartitionStateMap, storeName, type OperatorTaskContext, type StatefulOperator } from './aggregate/task-stores.js';
+import { PartitionedOperator, storeName } from './aggregate/task-stores.js';
+import type { OldValueSender } from './aggregate/aggregate.js';
 import type { SqlType } from '../types/index.js';
 import type { EngineRecord } from './record.js';
 
@@ -23,25 +25,20 @@ export function tableSourceStoreName(stepId: string): string {
   return storeName(stepId.replace(/\/Source$/, ''), '-Reduce');
 }
 
-export class TableSourceMaterializeOperator implements StatefulOperator, MaterializedOperator {
-  readonly state: PartitionStateMap<KeyValueStore<TableRow>>;
-
+export class TableSourceMaterializeOperator extends PartitionedOperator<KeyValueStore<TableRow>> implements MaterializedOperator, OldValueSender {
   /** `keyTypes`: the key columns, then (windowed sources) the window start and end as BIGINTs. */
   constructor(
-    readonly stepId: string,
+    stepId: string,
     keyTypes: readonly SqlType[],
     private readonly window: 'TUMBLING' | 'HOPPING' | 'SESSION' | null = null,
+    private sendOldValues = true,
   ) {
     const name = tableSourceStoreName(stepId);
-    this.state = new PartitionStateMap((context) => context.stores.keyValue<TableRow>(name, { keyTypes }));
+    super(stepId, (context) => context.stores.keyValue<TableRow>(name, { keyTypes }));
   }
 
-  openTask(context: OperatorTaskContext): void {
-    this.state.open(context);
-  }
-
-  closeTask(partition: number): void {
-    this.state.close(partition);
+  enableSendingOldValues(): void {
+    this.sendOldValues = true;
   }
 
   materialized(): Materialization {
@@ -67,7 +64,9 @@ export class TableSourceMaterializeOperator implements StatefulOperator, Materia
       } else {
         store.put(key, { value: record.value, timestampMs: record.timestampMs });
       }
-      records[i] = new ChangeRecord(record.key, record.value, old === undefined ? null : old.value, record.timestampMs, record.partition, record.offset, record.headers, record.window);
+      if (this.sendOldValues) {
+        records[i] = new ChangeRecord(record.key, record.value, old === undefined ? null : old.value, record.timestampMs, record.partition, record.offset, record.headers, record.window);
+      }
     }
     return records;
   }

@@ -8,8 +8,8 @@ import { rowKey } from '../types/index.js';
 import type { SqlType } from '../types/index.js';
 import type { StateTable } from '../../storage/state/index.js';
 import { decodeKey, encodeKey } from './key-codec.js';
-import { ObjectCache, checkUsable } from './store-base.js';
-import type { ManagedStore, StoreContext, StoreStats } from './store-base.js';
+import { ObjectCache, StoreBase, checkUsable } from './store-base.js';
+import type { StoreContext } from './store-base.js';
 import type { ValueCodec } from './value-codec.js';
 
 export interface KeyValueEntry<V> {
@@ -35,23 +35,16 @@ export interface KeyValueStoreOptions<V> {
   keyTypes?: readonly SqlType[];
 }
 
-export class KeyValueStore<V = unknown[]> implements ManagedStore {
+export class KeyValueStore<V = unknown[]> extends StoreBase {
   readonly kind = 'key-value' as const;
-  changelogTopic: string | null = null;
-  changelogNextOffset = 0;
-  restoredRecords = 0;
-  restoreMs = 0;
   private readonly cache: ObjectCache<V>;
   private readonly codec: ValueCodec<V>;
   private readonly writeThrough: boolean;
   private readonly keyTypes: readonly SqlType[] | undefined;
+  private readonly flushHooks: Array<() => void> = [];
 
-  constructor(
-    private readonly context: StoreContext,
-    readonly name: string,
-    readonly table: StateTable,
-    options: KeyValueStoreOptions<V>,
-  ) {
+  constructor(context: StoreContext, name: string, table: StateTable, options: KeyValueStoreOptions<V>) {
+    super(context, name, table);
     this.codec = options.codec;
     const entriesMax = options.cacheEntriesMax ?? 50_000;
     this.cache = new ObjectCache<V>(entriesMax);
@@ -68,9 +61,10 @@ export class KeyValueStore<V = unknown[]> implements ManagedStore {
     const id = rowKey(key);
     const cached = this.cache.get(id);
     if (cached) return cached.value ?? undefined;
-    const bytes = this.table.get(encodeKey(key));
+    const tableKey = encodeKey(key);
+    const bytes = this.table.get(tableKey);
     const value = bytes === undefined ? null : this.codec.decode(bytes);
-    this.cache.remember(id, key, 0, value);
+    this.cache.remember(id, key, 0, value, tableKey);
     return value ?? undefined;
   }
 
@@ -118,9 +112,18 @@ export class KeyValueStore<V = unknown[]> implements ManagedStore {
     return changelogKey;
   }
 
+  /**
+   * Calls `hook` at the start of every flush (before a commit freezes the writes), so that a
+   * user of the store can keep values of its own and put them only then.
+   */
+  onFlush(hook: () => void): void {
+    this.flushHooks.push(hook);
+  }
+
   flush(): void {
+    for (const hook of this.flushHooks) hook();
     this.cache.flush((entry) => {
-      const key = encodeKey(entry.key);
+      const key = (entry.tableKey ??= encodeKey(entry.key));
       if (entry.value === null) this.table.delete(key);
       else this.table.put(key, this.codec.encode(entry.value));
     });
@@ -145,17 +148,4 @@ export class KeyValueStore<V = unknown[]> implements ManagedStore {
   loadPersistentState(): void {}
 
   afterRestore(): void {}
-
-  stats(): StoreStats {
-    return {
-      kind: this.kind,
-      entries: this.table.committedEntries(),
-      pendingWrites: this.table.pendingCount() + this.cache.dirty,
-      cachedEntries: this.cache.entries.size,
-      changelogTopic: this.changelogTopic,
-      changelogNextOffset: this.changelogNextOffset,
-      restoredRecords: this.restoredRecords,
-      restoreMs: this.restoreMs,
-    };
-  }
 }

@@ -16,8 +16,8 @@ import { KeyReader, KeyWriter, prefixEnd, readSortableInt64, sortableInt64 } fro
 import type { StateTable } from '../../storage/state/index.js';
 import type { SqlType } from '../types/index.js';
 import { readKeyValues, writeRowKey } from './key-codec.js';
-import { NO_STREAM_TIME, checkUsable, defaultSegmentIntervalMs, segmentOf } from './store-base.js';
-import type { ManagedStore, StoreContext, StoreStats } from './store-base.js';
+import { MAX_TIME, SegmentedStore, checkUsable, segmentOf } from './store-base.js';
+import type { StoreContext } from './store-base.js';
 import type { ValueCodec } from './value-codec.js';
 
 export interface SessionStoreOptions<V> {
@@ -35,45 +35,22 @@ export interface Session<V> {
   value: V;
 }
 
-const MAX_TIME = Number.MAX_SAFE_INTEGER - 1;
-
 function checkSession(startMs: number, endMs: number): void {
   if (!Number.isSafeInteger(startMs) || !Number.isSafeInteger(endMs) || startMs > endMs) {
     throw mismatch('INVALID_ARGUMENT', 'session bounds', 'integers with start <= end', `[${startMs}, ${endMs}]`);
   }
 }
 
-export class SessionStore<V = unknown[]> implements ManagedStore {
+export class SessionStore<V = unknown[]> extends SegmentedStore {
   readonly kind = 'session' as const;
-  changelogTopic: string | null = null;
-  changelogNextOffset = 0;
-  restoredRecords = 0;
-  restoreMs = 0;
-  readonly retentionMs: number;
-  readonly segmentIntervalMs: number;
-  /** Largest session end put so far. */
-  observedStreamTimeMs = NO_STREAM_TIME;
-  private droppedBelowSegment = Number.NEGATIVE_INFINITY;
   private readonly codec: ValueCodec<V>;
   private readonly keyTypes: readonly SqlType[] | undefined;
   private readonly writer = new KeyWriter(128);
 
-  constructor(
-    private readonly context: StoreContext,
-    readonly name: string,
-    readonly table: StateTable,
-    options: SessionStoreOptions<V>,
-  ) {
-    if (!Number.isSafeInteger(options.retentionMs) || options.retentionMs <= 0) throw mismatch('INVALID_ARGUMENT', `session store ${name} retentionMs`, 'a positive integer', String(options.retentionMs));
-    this.retentionMs = options.retentionMs;
-    this.segmentIntervalMs = options.segmentIntervalMs ?? defaultSegmentIntervalMs(options.retentionMs);
+  constructor(context: StoreContext, name: string, table: StateTable, options: SessionStoreOptions<V>) {
+    super(context, name, table, 'session store', options);
     this.codec = options.codec;
     this.keyTypes = options.keyTypes;
-  }
-
-  /** Sessions ending before this are expired. */
-  liveFromMs(): number {
-    return this.observedStreamTimeMs === NO_STREAM_TIME ? Number.MIN_SAFE_INTEGER : this.observedStreamTimeMs - this.retentionMs + 1;
   }
 
   private encodedRowKey(key: readonly unknown[]): Buffer {
@@ -92,10 +69,7 @@ export class SessionStore<V = unknown[]> implements ManagedStore {
   put(key: readonly unknown[], startMs: number, endMs: number, value: V): boolean {
     checkUsable(this.context, this.name);
     checkSession(startMs, endMs);
-    if (endMs > this.observedStreamTimeMs) {
-      this.observedStreamTimeMs = endMs;
-      if (segmentOf(this.liveFromMs(), this.segmentIntervalMs) > this.droppedBelowSegment) this.dropExpired();
-    }
+    this.observe(endMs);
     if (endMs < this.liveFromMs()) return false;
     this.table.put(this.tableKey(key, startMs, endMs), this.codec.encode(value));
     return true;
@@ -113,19 +87,6 @@ export class SessionStore<V = unknown[]> implements ManagedStore {
     if (endMs < this.liveFromMs()) return undefined;
     const bytes = this.table.get(this.tableKey(key, startMs, endMs));
     return bytes === undefined ? undefined : this.codec.decode(bytes);
-  }
-
-  private *segments(lowSegment: number, highSegment: number, reverse = false): Generator<number> {
-    let low = lowSegment;
-    let high = highSegment;
-    while (low <= high) {
-      const [first] = this.table.range({ gte: sortableInt64(low), lt: sortableInt64(high + 1), reverse, limit: 1 });
-      if (!first) return;
-      const segment = readSortableInt64(first.key, 0);
-      yield segment;
-      if (reverse) high = segment - 1;
-      else low = segment + 1;
-    }
   }
 
   /**
@@ -174,25 +135,10 @@ export class SessionStore<V = unknown[]> implements ManagedStore {
     return this.fetchAll();
   }
 
-  /** Deletes the segments whose sessions have all expired; returns the entries deleted. */
-  dropExpired(): number {
-    const liveSegment = segmentOf(this.liveFromMs(), this.segmentIntervalMs);
-    if (liveSegment <= this.droppedBelowSegment) return 0;
-    this.droppedBelowSegment = liveSegment;
-    return this.table.deleteRange({ lt: sortableInt64(liveSegment) });
-  }
+  protected dropExpiredCached(): void {}
 
-  toChangelogKey(tableKey: Buffer): Buffer {
-    return tableKey.subarray(8);
-  }
-
-  fromChangelogKey(changelogKey: Buffer): Buffer {
-    // (the observed stream time comes from the commit marker: a record may belong to a commit that never finished)
-    const endMs = readSortableInt64(changelogKey, changelogKey.length - 16);
-    const out = Buffer.allocUnsafe(8 + changelogKey.length);
-    out.set(sortableInt64(segmentOf(endMs, this.segmentIntervalMs)), 0);
-    out.set(changelogKey, 8);
-    return out;
+  protected segmentTimeOf(changelogKey: Buffer): number {
+    return readSortableInt64(changelogKey, changelogKey.length - 16);
   }
 
   flush(): void {}
@@ -205,32 +151,5 @@ export class SessionStore<V = unknown[]> implements ManagedStore {
 
   cachedEntries(): number {
     return 0;
-  }
-
-  persistentState(): Record<string, number> {
-    return { observedStreamTimeMs: this.observedStreamTimeMs };
-  }
-
-  loadPersistentState(state: Record<string, number>): void {
-    const observed = state['observedStreamTimeMs'];
-    if (typeof observed === 'number' && observed > this.observedStreamTimeMs) this.observedStreamTimeMs = observed;
-  }
-
-  afterRestore(): void {
-    this.droppedBelowSegment = Number.NEGATIVE_INFINITY;
-    this.dropExpired();
-  }
-
-  stats(): StoreStats {
-    return {
-      kind: this.kind,
-      entries: this.table.committedEntries(),
-      pendingWrites: this.table.pendingCount(),
-      cachedEntries: 0,
-      changelogTopic: this.changelogTopic,
-      changelogNextOffset: this.changelogNextOffset,
-      restoredRecords: this.restoredRecords,
-      restoreMs: this.restoreMs,
-    };
   }
 }

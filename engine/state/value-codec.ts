@@ -63,7 +63,20 @@ class Writer {
     if (value.length < 43) {
       // At most 126 UTF-8 bytes: a one-byte length, written after the text.
       this.ensure(1 + value.length * 3);
+      // ASCII (field names, most keys): byte by byte, cheaper than a native write for short text.
+      const buffer = this.buffer;
       const start = this.position + 1;
+      let index = 0;
+      for (; index < value.length; index++) {
+        const code = value.charCodeAt(index);
+        if (code >= 0x80) break;
+        buffer[start + index] = code;
+      }
+      if (index === value.length) {
+        buffer[this.position] = index;
+        this.position = start + index;
+        return;
+      }
       const written = this.buffer.write(value, start, 'utf8');
       this.buffer[this.position] = written;
       this.position = start + written;

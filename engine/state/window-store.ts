@@ -9,6 +9,12 @@
  * Retention: the store tracks the largest window start put (observed stream time); windows that
  * start before `observedStreamTime - retention + 1` are expired: puts for them are refused, reads
  * do not see them, and the segments they fill are deleted (tombstones go to the changelog).
+ *
+ * Cache (without duplicates): decoded values by window start, then row key, written back at the
+ * commit (flush). A window start cached first when it was after every window start ever put
+ * (the observed stream time) is complete: the table holds nothing of it that the cache does not,
+ * so a key missing there is absent without a read — a new window of a key costs no table read.
+ * Trimming drops whole window starts, oldest first; a start trimmed in part is no longer complete.
  */
 import { mismatch } from '../../common/index.js';
 import { KeyReader, KeyWriter, readSortableInt64, sortableInt64 } from '../../storage/state/index.js';
@@ -16,8 +22,8 @@ import type { StateTable } from '../../storage/state/index.js';
 import { rowKey } from '../types/index.js';
 import type { SqlType } from '../types/index.js';
 import { readKeyValues, writeRowKey } from './key-codec.js';
-import { NO_STREAM_TIME, ObjectCache, checkUsable, defaultSegmentIntervalMs, segmentOf } from './store-base.js';
-import type { CachedValue, ManagedStore, StoreContext, StoreStats } from './store-base.js';
+import { MAX_TIME, SegmentedStore, checkUsable, segmentOf } from './store-base.js';
+import type { CachedValue, StoreContext } from './store-base.js';
 import type { ValueCodec } from './value-codec.js';
 
 export interface WindowStoreOptions<V> {
@@ -44,60 +50,134 @@ export interface WindowEntry<V> {
   value: V;
 }
 
-const MAX_TIME = Number.MAX_SAFE_INTEGER - 1;
-
-function cacheId(key: readonly unknown[], windowStartMs: number): string {
-  const id = rowKey(key);
-  return (typeof id === 'string' ? `${id}\u0000` : `${String(id)}\u0001`) + windowStartMs;
-}
-
 function checkTime(what: string, ms: number): void {
   if (!Number.isSafeInteger(ms)) throw mismatch('INVALID_ARGUMENT', what, 'an integer number of milliseconds', String(ms));
 }
 
-export class WindowStore<V = unknown[]> implements ManagedStore {
+/** The cached values of one window start, by row key. */
+class WindowBucket<V> {
+  readonly entries = new Map<unknown, CachedValue<V>>();
+
+  constructor(
+    readonly startMs: number,
+    /** Every entry of this start that the table holds is here too. */
+    public complete: boolean,
+  ) {}
+}
+
+/** The write-back cache of a window store (see the header). */
+class WindowCache<V> {
+  private readonly buckets = new Map<number, WindowBucket<V>>();
+  private last: WindowBucket<V> | null = null;
+  size = 0;
+  dirty = 0;
+
+  constructor(private readonly entriesMax: number) {}
+
+  bucket(startMs: number): WindowBucket<V> | undefined {
+    const last = this.last;
+    if (last !== null && last.startMs === startMs) return last;
+    const found = this.buckets.get(startMs);
+    if (found !== undefined) this.last = found;
+    return found;
+  }
+
+  open(startMs: number, complete: boolean): WindowBucket<V> {
+    const bucket = new WindowBucket<V>(startMs, complete);
+    this.buckets.set(startMs, bucket);
+    this.last = bucket;
+    return bucket;
+  }
+
+  add(bucket: WindowBucket<V>, id: unknown, entry: CachedValue<V>): void {
+    bucket.entries.set(id, entry);
+    this.size++;
+    if (entry.dirty) this.dirty++;
+  }
+
+  markDirty(entry: CachedValue<V>): void {
+    if (entry.dirty) return;
+    entry.dirty = true;
+    this.dirty++;
+  }
+
+  /** Calls `write` for each dirty entry, marks them clean, then trims (oldest window starts first). */
+  flush(write: (entry: CachedValue<V>) => void): void {
+    if (this.dirty > 0) {
+      for (const bucket of this.buckets.values()) {
+        for (const entry of bucket.entries.values()) {
+          if (!entry.dirty) continue;
+          write(entry);
+          entry.dirty = false;
+        }
+      }
+      this.dirty = 0;
+    }
+    if (this.size <= this.entriesMax) return;
+    const target = Math.floor(this.entriesMax * 0.75);
+    const starts = [...this.buckets.keys()].sort((a, b) => a - b);
+    for (let i = 0; i < starts.length && this.size > target; i++) {
+      const bucket = this.buckets.get(starts[i]!)!;
+      if (i < starts.length - 1) {
+        this.size -= bucket.entries.size;
+        this.buckets.delete(bucket.startMs);
+        continue;
+      }
+      // The newest start alone is over the target: trim it, oldest entries first.
+      bucket.complete = false;
+      for (const id of bucket.entries.keys()) {
+        if (this.size <= target) break;
+        bucket.entries.delete(id);
+        this.size--;
+      }
+    }
+    this.last = null;
+  }
+
+  /** Forgets the window starts before `startMs` (dirty entries too: they expired). */
+  dropBefore(startMs: number): void {
+    for (const bucket of this.buckets.values()) {
+      if (bucket.startMs >= startMs) continue;
+      for (const entry of bucket.entries.values()) if (entry.dirty) this.dirty--;
+      this.size -= bucket.entries.size;
+      this.buckets.delete(bucket.startMs);
+    }
+    this.last = null;
+  }
+
+  clear(): void {
+    this.buckets.clear();
+    this.last = null;
+    this.size = 0;
+    this.dirty = 0;
+  }
+}
+
+export class WindowStore<V = unknown[]> extends SegmentedStore {
   readonly kind = 'window' as const;
-  changelogTopic: string | null = null;
-  changelogNextOffset = 0;
-  restoredRecords = 0;
-  restoreMs = 0;
-  readonly retentionMs: number;
-  readonly segmentIntervalMs: number;
   readonly retainDuplicates: boolean;
-  /** Largest window start put so far. */
-  observedStreamTimeMs = NO_STREAM_TIME;
-  private droppedBelowSegment = Number.NEGATIVE_INFINITY;
   private sequence = 0;
-  private readonly cache: ObjectCache<V>;
+  private readonly cache: WindowCache<V>;
   private readonly writeThrough: boolean;
   private readonly codec: ValueCodec<V>;
   private readonly keyTypes: readonly SqlType[] | undefined;
   private readonly writer = new KeyWriter(128);
   /** Bytes after the row key: window start, and the sequence number with duplicates. */
   private readonly suffixBytes: number;
+  /** The entry the last `get` returned, so that the `put` of a read-modify-write finds it at once. */
+  private lastKey: readonly unknown[] | null = null;
+  private lastStartMs = 0;
+  private lastEntry: CachedValue<V> | null = null;
 
-  constructor(
-    private readonly context: StoreContext,
-    readonly name: string,
-    readonly table: StateTable,
-    options: WindowStoreOptions<V>,
-  ) {
-    if (!Number.isSafeInteger(options.retentionMs) || options.retentionMs <= 0) throw mismatch('INVALID_ARGUMENT', `window store ${name} retentionMs`, 'a positive integer', String(options.retentionMs));
-    this.retentionMs = options.retentionMs;
-    this.segmentIntervalMs = options.segmentIntervalMs ?? defaultSegmentIntervalMs(options.retentionMs);
-    if (!Number.isSafeInteger(this.segmentIntervalMs) || this.segmentIntervalMs <= 0) throw mismatch('INVALID_ARGUMENT', `window store ${name} segmentIntervalMs`, 'a positive integer', String(this.segmentIntervalMs));
+  constructor(context: StoreContext, name: string, table: StateTable, options: WindowStoreOptions<V>) {
+    super(context, name, table, 'window store', options);
     this.retainDuplicates = options.retainDuplicates === true;
     const entriesMax = this.retainDuplicates ? 0 : (options.cacheEntriesMax ?? 50_000);
-    this.cache = new ObjectCache<V>(entriesMax);
+    this.cache = new WindowCache<V>(entriesMax);
     this.writeThrough = entriesMax === 0;
     this.codec = options.codec;
     this.keyTypes = options.keyTypes;
     this.suffixBytes = this.retainDuplicates ? 12 : 8;
-  }
-
-  /** Windows starting before this are expired. */
-  liveFromMs(): number {
-    return this.observedStreamTimeMs === NO_STREAM_TIME ? Number.MIN_SAFE_INTEGER : this.observedStreamTimeMs - this.retentionMs + 1;
   }
 
   private tableKey(key: readonly unknown[], windowStartMs: number, sequence?: number): Buffer {
@@ -108,23 +188,18 @@ export class WindowStore<V = unknown[]> implements ManagedStore {
     return writer.finish();
   }
 
-  private observe(windowStartMs: number): void {
-    if (windowStartMs <= this.observedStreamTimeMs) return;
-    this.observedStreamTimeMs = windowStartMs;
-    if (segmentOf(this.liveFromMs(), this.segmentIntervalMs) > this.droppedBelowSegment) this.dropExpired();
-  }
-
   /** Stores the value; false (nothing stored) when the window has expired. */
   put(key: readonly unknown[], windowStartMs: number, value: V): boolean {
     checkUsable(this.context, this.name);
     checkTime('window start', windowStartMs);
+    const observedBefore = this.observedStreamTimeMs;
     this.observe(windowStartMs);
     if (windowStartMs < this.liveFromMs()) return false;
     if (this.retainDuplicates) {
       this.table.put(this.tableKey(key, windowStartMs, this.sequence), this.codec.encode(value));
       this.sequence = (this.sequence + 1) >>> 0;
     } else if (this.writeThrough) this.table.put(this.tableKey(key, windowStartMs), this.codec.encode(value));
-    else this.cache.write(cacheId(key, windowStartMs), key, windowStartMs, value);
+    else this.write(key, windowStartMs, value, observedBefore);
     return true;
   }
 
@@ -136,12 +211,30 @@ export class WindowStore<V = unknown[]> implements ManagedStore {
       const bytes = this.table.get(this.tableKey(key, windowStartMs));
       return bytes === undefined ? undefined : this.codec.decode(bytes);
     }
-    const id = cacheId(key, windowStartMs);
-    const cached = this.cache.get(id);
-    if (cached) return cached.value ?? undefined;
-    const bytes = this.table.get(this.tableKey(key, windowStartMs));
+    const id = rowKey(key);
+    let bucket = this.cache.bucket(windowStartMs);
+    if (bucket !== undefined) {
+      const cached = bucket.entries.get(id);
+      if (cached !== undefined) {
+        this.lastKey = key;
+        this.lastStartMs = windowStartMs;
+        this.lastEntry = cached;
+        return cached.value ?? undefined;
+      }
+      if (bucket.complete) return undefined;
+    } else {
+      // A start after every start ever put: nothing of it is stored.
+      if (windowStartMs > this.observedStreamTimeMs) return undefined;
+      bucket = this.cache.open(windowStartMs, false);
+    }
+    const tableKey = this.tableKey(key, windowStartMs);
+    const bytes = this.table.get(tableKey);
     const value = bytes === undefined ? null : this.codec.decode(bytes);
-    this.cache.remember(id, key, windowStartMs, value);
+    const entry: CachedValue<V> = { key: key.slice(), timeMs: windowStartMs, value, dirty: false, tableKey };
+    this.cache.add(bucket, id, entry);
+    this.lastKey = key;
+    this.lastStartMs = windowStartMs;
+    this.lastEntry = entry;
     return value ?? undefined;
   }
 
@@ -149,21 +242,31 @@ export class WindowStore<V = unknown[]> implements ManagedStore {
     checkUsable(this.context, this.name);
     if (this.retainDuplicates) throw mismatch('INVALID_ARGUMENT', `window store ${this.name} delete`, 'a store without duplicates', 'retainDuplicates');
     if (this.writeThrough) this.table.delete(this.tableKey(key, windowStartMs));
-    else this.cache.write(cacheId(key, windowStartMs), key, windowStartMs, null);
+    else this.write(key, windowStartMs, null, this.observedStreamTimeMs);
   }
 
-  /** Segments holding data between two segment numbers, in order (each found by one seek). */
-  private *segments(lowSegment: number, highSegment: number, reverse: boolean): Generator<number> {
-    let low = lowSegment;
-    let high = highSegment;
-    while (low <= high) {
-      const [first] = this.table.range({ gte: sortableInt64(low), lt: sortableInt64(high + 1), reverse, limit: 1 });
-      if (!first) return;
-      const segment = readSortableInt64(first.key, 0);
-      yield segment;
-      if (reverse) high = segment - 1;
-      else low = segment + 1;
+  /** A cached write; `observedBefore`: the observed stream time before this write. */
+  private write(key: readonly unknown[], windowStartMs: number, value: V | null, observedBefore: number): void {
+    const last = this.lastEntry;
+    if (last !== null && this.lastKey === key && this.lastStartMs === windowStartMs) {
+      last.value = value;
+      this.cache.markDirty(last);
+      return;
     }
+    const id = rowKey(key);
+    const bucket = this.cache.bucket(windowStartMs) ?? this.cache.open(windowStartMs, windowStartMs > observedBefore);
+    const cached = bucket.entries.get(id);
+    if (cached !== undefined) {
+      cached.value = value;
+      this.cache.markDirty(cached);
+      return;
+    }
+    this.cache.add(bucket, id, { key: key.slice(), timeMs: windowStartMs, value, dirty: true, tableKey: null });
+  }
+
+  private forgetLast(): void {
+    this.lastKey = null;
+    this.lastEntry = null;
   }
 
   /** The windows of one key that start in [fromMs, toMs], by window start. */
@@ -209,43 +312,35 @@ export class WindowStore<V = unknown[]> implements ManagedStore {
     return this.fetchAll();
   }
 
-  /** Deletes the segments whose windows have all expired; returns the entries deleted. */
-  dropExpired(): number {
-    const liveFrom = this.liveFromMs();
-    const liveSegment = segmentOf(liveFrom, this.segmentIntervalMs);
-    this.cache.drop((entry) => entry.timeMs < liveFrom);
-    if (liveSegment <= this.droppedBelowSegment) return 0;
-    this.droppedBelowSegment = liveSegment;
-    return this.table.deleteRange({ lt: sortableInt64(liveSegment) });
+  protected dropExpiredCached(liveFromMs: number): void {
+    this.cache.dropBefore(liveFromMs);
+    this.forgetLast();
   }
 
-  toChangelogKey(tableKey: Buffer): Buffer {
-    return tableKey.subarray(8);
+  protected segmentTimeOf(changelogKey: Buffer): number {
+    return readSortableInt64(changelogKey, changelogKey.length - this.suffixBytes);
   }
 
-  fromChangelogKey(changelogKey: Buffer, restored: boolean): Buffer {
-    const windowStartMs = readSortableInt64(changelogKey, changelogKey.length - this.suffixBytes);
-    // (the observed stream time comes from the commit marker: a record may belong to a commit that never finished)
+  override fromChangelogKey(changelogKey: Buffer, restored: boolean): Buffer {
     if (restored && this.retainDuplicates) {
       const sequence = changelogKey.readUInt32BE(changelogKey.length - 4);
       if (sequence >= this.sequence) this.sequence = (sequence + 1) >>> 0;
     }
-    const out = Buffer.allocUnsafe(8 + changelogKey.length);
-    out.set(sortableInt64(segmentOf(windowStartMs, this.segmentIntervalMs)), 0);
-    out.set(changelogKey, 8);
-    return out;
+    return super.fromChangelogKey(changelogKey, restored);
   }
 
   flush(): void {
     this.cache.flush((entry: CachedValue<V>) => {
-      const key = this.tableKey(entry.key, entry.timeMs);
+      const key = (entry.tableKey ??= this.tableKey(entry.key, entry.timeMs));
       if (entry.value === null) this.table.delete(key);
       else this.table.put(key, this.codec.encode(entry.value));
     });
+    this.forgetLast();
   }
 
   invalidate(): void {
     this.cache.clear();
+    this.forgetLast();
   }
 
   dirtyEntries(): number {
@@ -253,35 +348,16 @@ export class WindowStore<V = unknown[]> implements ManagedStore {
   }
 
   cachedEntries(): number {
-    return this.cache.entries.size;
+    return this.cache.size;
   }
 
-  persistentState(): Record<string, number> {
-    return { observedStreamTimeMs: this.observedStreamTimeMs, sequence: this.sequence };
+  override persistentState(): Record<string, number> {
+    return { ...super.persistentState(), sequence: this.sequence };
   }
 
-  loadPersistentState(state: Record<string, number>): void {
-    const observed = state['observedStreamTimeMs'];
-    if (typeof observed === 'number' && observed > this.observedStreamTimeMs) this.observedStreamTimeMs = observed;
+  override loadPersistentState(state: Record<string, number>): void {
+    super.loadPersistentState(state);
     const sequence = state['sequence'];
     if (typeof sequence === 'number' && sequence > this.sequence) this.sequence = sequence;
-  }
-
-  afterRestore(): void {
-    this.droppedBelowSegment = Number.NEGATIVE_INFINITY;
-    this.dropExpired();
-  }
-
-  stats(): StoreStats {
-    return {
-      kind: this.kind,
-      entries: this.table.committedEntries(),
-      pendingWrites: this.table.pendingCount() + this.cache.dirty,
-      cachedEntries: this.cache.entries.size,
-      changelogTopic: this.changelogTopic,
-      changelogNextOffset: this.changelogNextOffset,
-      restoredRecords: this.restoredRecords,
-      restoreMs: this.restoreMs,
-    };
   }
 }

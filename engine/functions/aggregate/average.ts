@@ -2,6 +2,7 @@
  * AVG, as ksqlDB's AverageUdaf: for INT, BIGINT and DOUBLE columns (no DECIMAL overload in
  * ksqlDB), a DOUBLE result, state STRUCT<SUM (the column's type), COUNT BIGINT>. Nulls ignored; an
  * empty group averages to 0.0. The INT sum wraps at 32 bits, as Java's int does. Table aggregate.
+ * aggregate and undo update the state in place (no allocation per row); merge makes a new one.
  */
 import type { AggregateFunction } from './types.js';
 import type { AggregatorBody } from './define.js';
@@ -23,10 +24,18 @@ function average(sumType: SqlType, add: (a: number, b: number) => number, subtra
     returnType: DOUBLE,
     input: 'value',
     initialize: (): AverageState => ({ SUM: 0, COUNT: 0 }),
-    aggregate: (value: unknown, state: AverageState): AverageState =>
-      value === null || value === undefined ? state : { SUM: add(state.SUM, value as number), COUNT: state.COUNT + 1 },
-    undo: (value: unknown, state: AverageState): AverageState =>
-      value === null || value === undefined ? state : { SUM: subtract(state.SUM, value as number), COUNT: state.COUNT - 1 },
+    aggregate: (value: unknown, state: AverageState): AverageState => {
+      if (value === null || value === undefined) return state;
+      state.SUM = add(state.SUM, value as number);
+      state.COUNT++;
+      return state;
+    },
+    undo: (value: unknown, state: AverageState): AverageState => {
+      if (value === null || value === undefined) return state;
+      state.SUM = subtract(state.SUM, value as number);
+      state.COUNT--;
+      return state;
+    },
     merge: (a: AverageState, b: AverageState): AverageState => ({ SUM: add(a.SUM, b.SUM), COUNT: a.COUNT + b.COUNT }),
     map: (state: AverageState): number => (state.COUNT === 0 ? 0.0 : state.SUM / state.COUNT),
   };

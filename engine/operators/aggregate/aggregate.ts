@@ -18,12 +18,18 @@
  *   windows: by window start then key bytes, with the stored timestamp; sessions: by end, start,
  *   key bytes, timestamp = end), with the triggering record's headers.
  *
- * Outputs are ChangeRecords: `oldValue` is the key's previous result row (for a new key or
- * window: the result of the initial accumulators, as Kafka Streams forwards it), so a table
- * filter downstream knows whether the row matched before.
+ * Old values (Kafka Streams' sendOldValues): while on (the default; else from the moment a table
+ * filter built above calls `enableSendingOldValues()`), outputs are ChangeRecords whose
+ * `oldValue` is the key's previous result row (for a new key or window: the result of the initial
+ * accumulators, as Kafka Streams forwards it), so a HAVING filter knows whether the row matched
+ * before. While off, the previous row is not computed, and a stream record with exactly one
+ * output (unwindowed, tumbling) becomes that output in place (no new record).
+ *
+ * State: read-modify-write of the stores' decoded objects; the stores write them back at the
+ * commit (engine/state), so a key updated many times between commits is encoded once.
  */
 import { NO_HEADERS } from '../record.js';
-import type { EngineRecord } from '../record.js';
+import type { EngineRecord, WindowBounds } from '../record.js';
 import { EmitThrottle, NO_TIMESTAMP, sessionEmitRange, timeWindowEmitRange, windowEnd, windowStartsFor } from '../../windows/index.js';
 import type { Aggregation } from './calls.js';
 import { ChangeRecord, type ChangePair } from './change.js';
@@ -31,7 +37,7 @@ import type { SqlType } from '../../types/index.js';
 import type { AggregateValue, OperatorMetadataLike, SessionEntryLike, SessionStoreLike, WindowEntryLike, WindowStoreLike } from './state.js';
 import { defaultSegmentIntervalMs, segmentOf, type KeyValueStore, type SessionStore, type WindowStore } from '../../state/index.js';
 import type { Materialization, MaterializedOperator } from './materialized.js';
-import { PartitionStateMap, StoreMetadata, storeName, type OperatorTaskContext, type StatefulOperator } from './task-stores.js';
+import { PartitionedOperator, StoreMetadata, storeName, type OperatorTaskContext } from './task-stores.js';
 
 /** Counters an aggregate keeps (metrics). */
 export interface AggregateCounters {
@@ -46,6 +52,53 @@ export interface AggregateStepInfo {
   stepId: string;
   /** Types of the group key columns (stores give DECIMAL keys their scale back when scanning). */
   keyTypes: readonly SqlType[];
+  /** Send old values from the start (default true); else once `enableSendingOldValues()` is called. */
+  sendOldValues?: boolean;
+}
+
+/** An operator whose outputs can carry the previous row of their key (ChangeRecord.oldValue). */
+export interface OldValueSender {
+  /** From now on, outputs carry their key's previous row (a table filter downstream needs it). */
+  enableSendingOldValues(): void;
+}
+
+export function isOldValueSender(operator: unknown): operator is OldValueSender {
+  return typeof operator === 'object' && operator !== null && typeof (operator as Partial<OldValueSender>).enableSendingOldValues === 'function';
+}
+
+/** Raises the partition's stream time (the largest timestamp seen) to `timestampMs`; returns it. */
+function advanceStreamTime(metadata: OperatorMetadataLike, timestampMs: number): number {
+  const streamTime = metadata.get(STREAM_TIME) ?? NO_TIMESTAMP;
+  if (timestampMs <= streamTime) return streamTime;
+  metadata.set(STREAM_TIME, timestampMs);
+  return timestampMs;
+}
+
+/** The shared part of the aggregate operators: step, counters, stores per partition, old values. */
+abstract class AggregateOperatorBase<S> extends PartitionedOperator<S> implements MaterializedOperator, OldValueSender {
+  readonly counters: AggregateCounters = { skippedRecords: 0, lateRecordsDropped: 0 };
+  protected sendOldValues: boolean;
+
+  constructor(
+    protected readonly aggregation: Aggregation,
+    step: AggregateStepInfo,
+    create: (context: OperatorTaskContext) => S,
+  ) {
+    super(step.stepId, create);
+    this.sendOldValues = step.sendOldValues !== false;
+  }
+
+  enableSendingOldValues(): void {
+    this.sendOldValues = true;
+  }
+
+  /** How pull queries turn a stored value into the step's row. */
+  protected readonly storedRow = (value: AggregateValue): { value: unknown[]; timestampMs: number } => ({
+    value: this.aggregation.result(value.state),
+    timestampMs: value.timestampMs,
+  });
+
+  abstract materialized(): Materialization;
 }
 
 /** The store names of an aggregate step: the aggregate's own, and its per-task numbers. */
@@ -54,27 +107,14 @@ export function aggregateStoreNames(stepId: string): { store: string; metadata: 
   return { store, metadata: `${store}.meta` };
 }
 
-export class AggregateOperator implements StatefulOperator, MaterializedOperator {
-  readonly counters: AggregateCounters = { skippedRecords: 0, lateRecordsDropped: 0 };
-  readonly stepId: string;
-  readonly state: PartitionStateMap<KeyValueStore<AggregateValue>>;
-
+export class AggregateOperator extends AggregateOperatorBase<KeyValueStore<AggregateValue>> {
   constructor(
-    private readonly aggregation: Aggregation,
+    aggregation: Aggregation,
     private readonly input: 'stream' | 'table',
     step: AggregateStepInfo,
   ) {
-    this.stepId = step.stepId;
     const names = aggregateStoreNames(step.stepId);
-    this.state = new PartitionStateMap((context) => context.stores.keyValue<AggregateValue>(names.store, { keyTypes: step.keyTypes }));
-  }
-
-  openTask(context: OperatorTaskContext): void {
-    this.state.open(context);
-  }
-
-  closeTask(partition: number): void {
-    this.state.close(partition);
+    super(aggregation, step, (context) => context.stores.keyValue<AggregateValue>(names.store, { keyTypes: step.keyTypes }));
   }
 
   materialized(): Materialization {
@@ -85,39 +125,50 @@ export class AggregateOperator implements StatefulOperator, MaterializedOperator
       keyWindow: null,
       partitions: () => state.partitions(),
       store: (partition) => state.peek(partition) ?? null,
-      row: (value) => ({ value: this.aggregation.result(value.state), timestampMs: value.timestampMs }),
+      row: this.storedRow,
     };
   }
 
   process(records: EngineRecord[]): EngineRecord[] {
-    const out: EngineRecord[] = [];
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      if (this.input === 'table') this.change(record, out);
-      else this.add(record, out);
+    if (this.input === 'table') {
+      const out: EngineRecord[] = [];
+      for (let i = 0; i < records.length; i++) this.change(records[i]!, out);
+      return out;
     }
-    return out;
+    let kept = 0;
+    for (let i = 0; i < records.length; i++) {
+      const output = this.add(records[i]!);
+      if (output !== null) records[kept++] = output;
+    }
+    records.length = kept;
+    return records;
   }
 
-  private add(record: EngineRecord, out: EngineRecord[]): void {
+  /** A stream record: its output (the record itself, updated, without old values), or null. */
+  private add(record: EngineRecord): EngineRecord | null {
     if (record.value === null) {
       this.counters.skippedRecords++;
-      return;
+      return null;
     }
     const aggregation = this.aggregation;
     const store = this.state.get(record.partition);
     let entry = store.get(record.key);
-    let oldResult: unknown[];
+    let oldResult: unknown[] | null = null;
     if (entry === undefined) {
       entry = { state: aggregation.initialize(), timestampMs: record.timestampMs };
-      oldResult = aggregation.initialResult as unknown[];
+      if (this.sendOldValues) oldResult = aggregation.initialResult as unknown[];
     } else {
-      oldResult = aggregation.result(entry.state);
+      if (this.sendOldValues) oldResult = aggregation.result(entry.state);
       if (record.timestampMs > entry.timestampMs) entry.timestampMs = record.timestampMs;
     }
     aggregation.add(record, entry.state, record.offset);
     store.put(record.key, entry);
-    out.push(new ChangeRecord(record.key, aggregation.result(entry.state), oldResult, entry.timestampMs, record.partition, record.offset, record.headers, null));
+    const result = aggregation.result(entry.state);
+    if (oldResult !== null) return new ChangeRecord(record.key, result, oldResult, entry.timestampMs, record.partition, record.offset, record.headers, null);
+    record.value = result;
+    record.timestampMs = entry.timestampMs;
+    record.window = null;
+    return record;
   }
 
   private change(record: EngineRecord, out: EngineRecord[]): void {
@@ -130,7 +181,7 @@ export class AggregateOperator implements StatefulOperator, MaterializedOperator
     const aggregation = this.aggregation;
     const store = this.state.get(record.partition);
     const entry = store.get(record.key);
-    const oldResult = entry === undefined ? null : aggregation.result(entry.state);
+    const oldResult = entry === undefined || !this.sendOldValues ? null : aggregation.result(entry.state);
     let state = entry === undefined ? null : entry.state;
     let timestampMs = record.timestampMs;
     if (oldRow !== null && entry !== undefined) {
@@ -176,34 +227,24 @@ export interface WindowedAggregateOptions {
   throttle: EmitThrottle;
 }
 
-export class TimeWindowedAggregateOperator implements StatefulOperator, MaterializedOperator {
-  readonly counters: AggregateCounters = { skippedRecords: 0, lateRecordsDropped: 0 };
-  readonly stepId: string;
-  readonly state: PartitionStateMap<{ windows: WindowStore<AggregateValue>; metadata: OperatorMetadataLike }>;
+export class TimeWindowedAggregateOperator extends AggregateOperatorBase<{ windows: WindowStore<AggregateValue>; metadata: OperatorMetadataLike }> {
+  /** The bounds of the last window output (shared by its outputs: bounds are never changed). */
+  private lastBounds: WindowBounds = { startMs: Number.NaN, endMs: Number.NaN };
 
   constructor(
-    private readonly aggregation: Aggregation,
+    aggregation: Aggregation,
     private readonly options: WindowedAggregateOptions,
     step: AggregateStepInfo,
   ) {
-    this.stepId = step.stepId;
     const names = aggregateStoreNames(step.stepId);
     // EMIT FINAL reads a time-ordered store in Kafka Streams, where a window expires when it starts
     // before `observed - retention` (not `observed - retention + 1`): one more millisecond here.
     const retentionMs = options.retentionMs + (options.emitFinal ? 1 : 0);
     const segmentIntervalMs = defaultSegmentIntervalMs(options.retentionMs);
-    this.state = new PartitionStateMap((context) => ({
+    super(aggregation, step, (context) => ({
       windows: context.stores.window<AggregateValue>(names.store, { retentionMs, segmentIntervalMs, keyTypes: step.keyTypes }),
       metadata: new StoreMetadata(context.stores.keyValue<number>(names.metadata, {})),
     }));
-  }
-
-  openTask(context: OperatorTaskContext): void {
-    this.state.open(context);
-  }
-
-  closeTask(partition: number): void {
-    this.state.close(partition);
   }
 
   materialized(): Materialization {
@@ -215,14 +256,23 @@ export class TimeWindowedAggregateOperator implements StatefulOperator, Material
       sizeMs: this.options.sizeMs,
       partitions: () => state.partitions(),
       store: (partition) => state.peek(partition)?.windows ?? null,
-      row: (value) => ({ value: this.aggregation.result(value.state), timestampMs: value.timestampMs }),
+      row: this.storedRow,
     };
   }
 
+  private bounds(startMs: number): WindowBounds {
+    if (this.lastBounds.startMs !== startMs) this.lastBounds = { startMs, endMs: windowEnd(startMs, this.options.sizeMs) };
+    return this.lastBounds;
+  }
+
   process(records: EngineRecord[]): EngineRecord[] {
-    const out: EngineRecord[] = [];
     const { sizeMs, advanceMs, graceMs, emitFinal } = this.options;
     const aggregation = this.aggregation;
+    const tumbling = advanceMs === sizeMs;
+    // A tumbling stream aggregate without old values turns each record into its output in place.
+    const inPlace = tumbling && !emitFinal && !this.sendOldValues;
+    const out: EngineRecord[] = inPlace ? records : [];
+    let kept = 0;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       if (record.value === null) {
@@ -231,19 +281,14 @@ export class TimeWindowedAggregateOperator implements StatefulOperator, Material
       }
       const { windows, metadata } = this.state.get(record.partition);
       const timestampMs = record.timestampMs;
-      let streamTime = metadata.get(STREAM_TIME) ?? NO_TIMESTAMP;
-      if (timestampMs > streamTime) {
-        streamTime = timestampMs;
-        metadata.set(STREAM_TIME, streamTime);
-      }
-      const closeTime = streamTime - graceMs;
+      const closeTime = advanceStreamTime(metadata, timestampMs) - graceMs;
       // Tumbling windows: the one window holding the timestamp, without a list.
-      const starts = advanceMs === sizeMs ? null : windowStartsFor(timestampMs, sizeMs, advanceMs);
+      const starts = tumbling ? null : windowStartsFor(timestampMs, sizeMs, advanceMs);
       const count = starts === null ? 1 : starts.length;
       for (let w = 0; w < count; w++) {
         const startMs = starts === null ? Math.floor(timestampMs / sizeMs) * sizeMs : starts[w]!;
-        const endMs = windowEnd(startMs, sizeMs);
-        if (endMs <= closeTime) {
+        const bounds = this.bounds(startMs);
+        if (bounds.endMs <= closeTime) {
           this.counters.lateRecordsDropped++;
           continue;
         }
@@ -251,24 +296,27 @@ export class TimeWindowedAggregateOperator implements StatefulOperator, Material
         let oldResult: unknown[] | null = null;
         if (entry === undefined) {
           entry = { state: aggregation.initialize(), timestampMs };
-          if (!emitFinal) oldResult = aggregation.initialResult as unknown[];
+          if (this.sendOldValues && !emitFinal) oldResult = aggregation.initialResult as unknown[];
         } else {
-          if (!emitFinal) oldResult = aggregation.result(entry.state);
+          if (this.sendOldValues && !emitFinal) oldResult = aggregation.result(entry.state);
           if (timestampMs > entry.timestampMs) entry.timestampMs = timestampMs;
         }
         aggregation.add(record, entry.state, record.offset);
         windows.put(record.key, startMs, entry);
-        if (!emitFinal) {
-          out.push(
-            new ChangeRecord(record.key, aggregation.result(entry.state), oldResult, entry.timestampMs, record.partition, record.offset, record.headers, {
-              startMs,
-              endMs,
-            }),
-          );
+        if (emitFinal) continue;
+        const result = aggregation.result(entry.state);
+        if (inPlace) {
+          record.value = result;
+          record.timestampMs = entry.timestampMs;
+          record.window = bounds;
+          records[kept++] = record;
+        } else {
+          out.push(new ChangeRecord(record.key, result, oldResult, entry.timestampMs, record.partition, record.offset, record.headers, bounds));
         }
       }
       if (emitFinal) this.emitClosed(record, closeTime, windows, metadata, out);
     }
+    if (inPlace) records.length = kept;
     return out;
   }
 
@@ -309,17 +357,12 @@ export interface SessionAggregateOptions {
   throttle: EmitThrottle;
 }
 
-export class SessionAggregateOperator implements StatefulOperator, MaterializedOperator {
-  readonly counters: AggregateCounters = { skippedRecords: 0, lateRecordsDropped: 0 };
-  readonly stepId: string;
-  readonly state: PartitionStateMap<{ sessions: SessionStoreLike<AggregateValue>; store: SessionStore<AggregateValue>; metadata: OperatorMetadataLike }>;
-
+export class SessionAggregateOperator extends AggregateOperatorBase<{ sessions: SessionStoreLike<AggregateValue>; store: SessionStore<AggregateValue>; metadata: OperatorMetadataLike }> {
   constructor(
-    private readonly aggregation: Aggregation,
+    aggregation: Aggregation,
     private readonly options: SessionAggregateOptions,
     step: AggregateStepInfo,
   ) {
-    this.stepId = step.stepId;
     const names = aggregateStoreNames(step.stepId);
     // Kafka Streams' session stores: merge lookups see sessions ending at or after
     // `observed - retention + 1`; EMIT FINAL (a time-ordered store) emits what its live segments
@@ -327,7 +370,7 @@ export class SessionAggregateOperator implements StatefulOperator, MaterializedO
     const retentionMs = options.retentionMs;
     const segmentIntervalMs = defaultSegmentIntervalMs(retentionMs);
     const storeRetentionMs = options.emitFinal ? retentionMs + segmentIntervalMs : retentionMs;
-    this.state = new PartitionStateMap((context) => {
+    super(aggregation, step, (context) => {
       const store = context.stores.session<AggregateValue>(names.store, { retentionMs: storeRetentionMs, segmentIntervalMs, keyTypes: step.keyTypes });
       return {
         sessions: sessionStoreView(store, retentionMs, segmentIntervalMs),
@@ -337,14 +380,6 @@ export class SessionAggregateOperator implements StatefulOperator, MaterializedO
     });
   }
 
-  openTask(context: OperatorTaskContext): void {
-    this.state.open(context);
-  }
-
-  closeTask(partition: number): void {
-    this.state.close(partition);
-  }
-
   materialized(): Materialization {
     const state = this.state;
     return {
@@ -352,7 +387,7 @@ export class SessionAggregateOperator implements StatefulOperator, MaterializedO
       stepId: this.stepId,
       partitions: () => state.partitions(),
       store: (partition) => state.peek(partition)?.store ?? null,
-      row: (value) => ({ value: this.aggregation.result(value.state), timestampMs: value.timestampMs }),
+      row: this.storedRow,
     };
   }
 
@@ -368,11 +403,7 @@ export class SessionAggregateOperator implements StatefulOperator, MaterializedO
       }
       const { sessions, metadata } = this.state.get(record.partition);
       const timestampMs = record.timestampMs;
-      let streamTime = metadata.get(STREAM_TIME) ?? NO_TIMESTAMP;
-      if (timestampMs > streamTime) {
-        streamTime = timestampMs;
-        metadata.set(STREAM_TIME, streamTime);
-      }
+      const streamTime = advanceStreamTime(metadata, timestampMs);
       const closeTime = streamTime - graceMs - gapMs;
       const merged: Array<SessionEntryLike<AggregateValue>> = [];
       let state = aggregation.initialize();
@@ -391,8 +422,9 @@ export class SessionAggregateOperator implements StatefulOperator, MaterializedO
           for (const session of merged) {
             sessions.remove(record.key, session.startMs, session.endMs);
             if (!emitFinal) {
+              const oldResult = this.sendOldValues ? aggregation.result(session.value.state) : null;
               out.push(
-                new ChangeRecord(record.key, null, aggregation.result(session.value.state), session.endMs, record.partition, record.offset, NO_HEADERS, {
+                new ChangeRecord(record.key, null, oldResult, session.endMs, record.partition, record.offset, NO_HEADERS, {
                   startMs: session.startMs,
                   endMs: session.endMs,
                 }),

@@ -28,6 +28,12 @@ export interface AggregateBuildOptions {
   log: StepProcessingLog;
   /** Wall-clock ms (throttles EMIT FINAL checks). */
   nowMs: () => number;
+  /**
+   * Whether aggregates send old values (ChangeRecord.oldValue) from the start. Default true. A
+   * builder that passes false must call `enableSendingOldValues()` on the aggregate when a table
+   * filter (HAVING) is put above it, as Kafka Streams' KTableFilter does.
+   */
+  sendOldValues?: boolean;
 }
 
 /** GROUP BY: the value keeps the old key columns when the step's schema has room for them. */
@@ -95,7 +101,7 @@ export function createAggregateOperator(
     );
   }
   const aggregation = new Aggregation(calls, step.nonAggregateColumns);
-  const info = { stepId: step.id, keyTypes: step.schema.key.map((c) => c.type) };
+  const info = { stepId: step.id, keyTypes: step.schema.key.map((c) => c.type), sendOldValues: options.sendOldValues !== false };
   let window = step.window;
   if (window === null) return new AggregateOperator(aggregation, step.input, info);
   if (step.input === 'table') {

@@ -95,23 +95,23 @@ export class AggregateCalls {
     return this.evaluateArguments === null ? EMPTY : this.evaluateArguments(record);
   }
 
-  /** Adds the row whose arguments are `args` to `state` (in place). */
-  aggregate(args: readonly unknown[], state: unknown[], sequence: number): void {
+  /** Adds the row whose arguments are `args` to the accumulators at `state[from...]` (in place). */
+  aggregate(args: readonly unknown[], state: unknown[], sequence: number, from = 0): void {
     const calls = this.calls;
     for (let i = 0; i < calls.length; i++) {
       const call = calls[i]!;
-      state[i] = call.aggregator.aggregate(this.input(call, args), state[i], sequence);
+      state[from + i] = call.aggregator.aggregate(this.input(call, args), state[from + i], sequence);
     }
   }
 
-  /** Removes a row added before (table aggregations). */
-  undo(args: readonly unknown[], state: unknown[]): void {
+  /** Removes a row added before (table aggregations) from the accumulators at `state[from...]`. */
+  undo(args: readonly unknown[], state: unknown[], from = 0): void {
     const calls = this.calls;
     for (let i = 0; i < calls.length; i++) {
       const call = calls[i]!;
       const undo = call.aggregator.undo;
       if (undo === null) continue;
-      state[i] = undo(this.input(call, args), state[i]);
+      state[from + i] = undo(this.input(call, args), state[from + i]);
     }
   }
 
@@ -129,6 +129,12 @@ export class AggregateCalls {
     const out = new Array<unknown>(calls.length);
     for (let i = 0; i < calls.length; i++) out[i] = calls[i]!.aggregator.map(state[i]);
     return out;
+  }
+
+  /** Writes the results of the accumulators at `state[from...]` to `out[from...]`. */
+  mapInto(state: readonly unknown[], out: unknown[], from: number): void {
+    const calls = this.calls;
+    for (let i = 0; i < calls.length; i++) out[from + i] = calls[i]!.aggregator.map(state[from + i]);
   }
 
   private input(call: CompiledCall, args: readonly unknown[]): unknown {
@@ -176,27 +182,17 @@ export class Aggregation {
   /** Adds `record` (its current value row) to `state`, in place. */
   add(record: EngineRecord, state: unknown[], sequence: number): void {
     const args = this.calls.argumentsOf(record);
-    if (this.nonAggregateCount === 0) {
-      this.calls.aggregate(args, state, sequence);
-      return;
+    const n = this.nonAggregateCount;
+    if (n > 0) {
+      const value = record.value!;
+      for (let i = 0; i < n; i++) state[i] = value[this.nonAggregateColumns[i]!] ?? null;
     }
-    const value = record.value!;
-    for (let i = 0; i < this.nonAggregateCount; i++) state[i] = value[this.nonAggregateColumns[i]!] ?? null;
-    const accumulators = state.slice(this.nonAggregateCount);
-    this.calls.aggregate(args, accumulators, sequence);
-    for (let i = 0; i < accumulators.length; i++) state[this.nonAggregateCount + i] = accumulators[i];
+    this.calls.aggregate(args, state, sequence, n);
   }
 
   /** Removes `record` (its current value row), added before, from `state`, in place. */
   undo(record: EngineRecord, state: unknown[]): void {
-    const args = this.calls.argumentsOf(record);
-    if (this.nonAggregateCount === 0) {
-      this.calls.undo(args, state);
-      return;
-    }
-    const accumulators = state.slice(this.nonAggregateCount);
-    this.calls.undo(args, accumulators);
-    for (let i = 0; i < accumulators.length; i++) state[this.nonAggregateCount + i] = accumulators[i];
+    this.calls.undo(this.calls.argumentsOf(record), state, this.nonAggregateCount);
   }
 
   /** Merges two state rows (session windows); a new row. */
@@ -213,6 +209,9 @@ export class Aggregation {
   result(state: readonly unknown[]): unknown[] {
     const n = this.nonAggregateCount;
     if (n === 0) return this.calls.map(state);
-    return [...state.slice(0, n), ...this.calls.map(state.slice(n))];
+    const out = new Array<unknown>(state.length);
+    for (let i = 0; i < n; i++) out[i] = state[i];
+    this.calls.mapInto(state, out, n);
+    return out;
   }
 }

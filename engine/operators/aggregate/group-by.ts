@@ -22,7 +22,7 @@ import type { EngineRecord } from '../record.js';
 import type { Operator } from '../types.js';
 import type { ChangePair } from './change.js';
 import type { KeyValueStoreLike } from './state.js';
-import { PartitionStateMap, storeName, type OperatorTaskContext, type StatefulOperator } from './task-stores.js';
+import { PartitionedOperator, storeName } from './task-stores.js';
 
 /** Evaluates the grouping key of a record; null when the row is excluded (already logged). */
 export type GroupKeyFunction = (record: EngineRecord) => unknown[] | null;
@@ -92,24 +92,14 @@ export function groupByStoreName(stepId: string): string {
   return storeName(stepId, '-Rows');
 }
 
-export class TableGroupByOperator implements StatefulOperator {
-  readonly state: PartitionStateMap<KeyValueStoreLike<GroupedRow>>;
-
+export class TableGroupByOperator extends PartitionedOperator<KeyValueStoreLike<GroupedRow>> {
   constructor(
-    readonly stepId: string,
+    stepId: string,
     private readonly groupKey: GroupKeyFunction,
     private readonly appendOldKey: boolean,
   ) {
     const name = groupByStoreName(stepId);
-    this.state = new PartitionStateMap((context) => context.stores.keyValue<GroupedRow>(name, {}));
-  }
-
-  openTask(context: OperatorTaskContext): void {
-    this.state.open(context);
-  }
-
-  closeTask(partition: number): void {
-    this.state.close(partition);
+    super(stepId, (context) => context.stores.keyValue<GroupedRow>(name, {}));
   }
 
   process(records: EngineRecord[]): EngineRecord[] {

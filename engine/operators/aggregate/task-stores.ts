@@ -21,6 +21,7 @@ import {
   type WindowStore,
   type WindowStoreOptions,
 } from '../../state/index.js';
+import type { EngineRecord } from '../record.js';
 import type { Operator } from '../types.js';
 import type { OperatorMetadataLike } from './state.js';
 
@@ -136,11 +137,21 @@ export class PartitionStateMap<S> {
   }
 }
 
-/** Numbers an operator keeps per task, in a small key-value store (changelogged like the rest). */
+/**
+ * Numbers an operator keeps per task, in a small key-value store (changelogged like the rest).
+ * Values live here and are put into the store when it flushes (each commit), so a number that
+ * changes with every record (stream time) costs a Map write per record.
+ */
 export class StoreMetadata implements OperatorMetadataLike {
   private readonly values = new Map<string, number>();
+  private readonly changed = new Set<string>();
 
-  constructor(private readonly store: KeyValueStore<number>) {}
+  constructor(private readonly store: KeyValueStore<number>) {
+    store.onFlush(() => {
+      for (const name of this.changed) store.put([name], this.values.get(name)!);
+      this.changed.clear();
+    });
+  }
 
   get(name: string): number | undefined {
     const cached = this.values.get(name);
@@ -152,6 +163,31 @@ export class StoreMetadata implements OperatorMetadataLike {
 
   set(name: string, value: number): void {
     this.values.set(name, value);
-    this.store.put([name], value);
+    this.changed.add(name);
   }
+}
+
+/**
+ * A stateful operator whose tasks each register their stores (`create`) on `openTask`; records
+ * find theirs by partition (`this.state.get(record.partition)`).
+ */
+export abstract class PartitionedOperator<S> implements StatefulOperator {
+  readonly state: PartitionStateMap<S>;
+
+  constructor(
+    readonly stepId: string,
+    create: (context: OperatorTaskContext) => S,
+  ) {
+    this.state = new PartitionStateMap(create);
+  }
+
+  openTask(context: OperatorTaskContext): void {
+    this.state.open(context);
+  }
+
+  closeTask(partition: number): void {
+    this.state.close(partition);
+  }
+
+  abstract process(records: EngineRecord[]): EngineRecord[];
 }

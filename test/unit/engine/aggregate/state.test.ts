@@ -14,7 +14,9 @@ import {
   taskStateStores,
   type EngineRecord,
   type StatefulOperator,
+  TableSourceMaterializeOperator,
 } from '../../../../engine/operators/index.js';
+import type { OldValueSender } from '../../../../engine/operators/aggregate/aggregate.js';
 import { formatsSerdeFactory } from '../../../../engine/runtime/index.js';
 import type { Step, WindowSpec } from '../../../../engine/steps/index.js';
 import { INT, STRING, v, k } from '../expressions/exprs.js';
@@ -39,7 +41,7 @@ function aggregateStep(window: WindowSpec | null, table = false): AggregateStep 
   return step;
 }
 
-function operator(step: AggregateStep): StatefulOperator {
+function operator(step: AggregateStep, sendOldValues?: boolean): StatefulOperator & Partial<OldValueSender> {
   const serdes = formatsSerdeFactory();
   return createAggregateOperator(
     step,
@@ -49,6 +51,7 @@ function operator(step: AggregateStep): StatefulOperator {
       properties: {},
       log: testProcessingLog().log.forStep(step.id),
       nowMs: () => 0,
+      ...(sendOldValues === undefined ? {} : { sendOldValues }),
     },
   );
 }
@@ -131,5 +134,69 @@ describe('old values for table filters', () => {
       [[1, 7], [1, 5]],
       [[0, 0], [1, 7]],
     ]);
+  });
+});
+
+describe('without old values (no table filter downstream)', () => {
+  const windows: Array<[string, WindowSpec | null]> = [
+    ['unwindowed', null],
+    ['tumbling', { kind: 'TUMBLING', sizeMs: 10, graceMs: 5, retentionMs: null }],
+    ['hopping', { kind: 'HOPPING', sizeMs: 10, advanceMs: 5, graceMs: 5, retentionMs: null }],
+    ['session', { kind: 'SESSION', gapMs: 4, graceMs: 5, retentionMs: null }],
+  ];
+  const input = (): EngineRecord[] =>
+    [
+      ['a', 1, 1],
+      ['b', 2, 3],
+      ['a', 3, 12],
+      ['a', 4, 2],
+      ['b', 5, 30],
+      ['a', 6, 7],
+      ['a', 7, 9],
+    ].map(([key, value, timestampMs], i) => makeRecord([key], [value, key], { timestampMs: timestampMs as number, offset: 100 + i }));
+  const full = (records: EngineRecord[]) => records.map((r) => [r.key, r.value, r.timestampMs, r.window, r.offset, r.headers]);
+
+  it.each(windows)('%s: the same outputs as with old values, none computed', async (_name, window) => {
+    const withOld = operator(aggregateStep(window), true);
+    const without = operator(aggregateStep(window), false);
+    const expected = withOld.process(input());
+    const records = input();
+    const actual = without.process(records);
+    expect(full(actual)).toEqual(full(expected));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(actual.some((r) => r instanceof ChangeRecord && r.oldValue !== null)).toBe(false);
+    // One output per record (unwindowed, tumbling): the input records themselves, updated.
+    if (window === null || window.kind === 'TUMBLING') expect(actual.every((r) => records.includes(r) && !(r instanceof ChangeRecord))).toBe(true);
+  });
+
+  it.each(windows)('%s: old values once a table filter asks for them', async (_name, window) => {
+    const withOld = operator(aggregateStep(window), true);
+    const enabled = operator(aggregateStep(window), false);
+    enabled.enableSendingOldValues!();
+    const summarize = (records: EngineRecord[]) => records.map((r) => [r.key, r.value, r.timestampMs, r.window, r instanceof ChangeRecord ? r.oldValue : 'none']);
+    expect(summarize(enabled.process(input()))).toEqual(summarize(withOld.process(input())));
+  });
+
+  it('table aggregates: no previous row computed', async () => {
+    const op = operator(aggregateStep(null, true), false);
+    const change = (key: string, next: number | null, old: number | null): EngineRecord =>
+      makeRecord([key], [next === null ? null : [next, key], old === null ? null : [old, key]], { offset: offset++ });
+    const out = op.process([change('a', 5, null), change('a', 7, 5), change('a', null, 7)]);
+    expect(out.map((r) => [r.value, (r as ChangeRecord).oldValue])).toEqual([
+      [[1, 5], null],
+      [[1, 7], null],
+      [[0, 0], null],
+    ]);
+  });
+
+  it('a materialized table source passes records through, or sends old values when asked', async () => {
+    const source = new TableSourceMaterializeOperator('KsqlTopic/Source', [STRING], null, false);
+    const records = [makeRecord(['a'], [1], { offset: 1 }), makeRecord(['a'], [2], { offset: 2 })];
+    const out = source.process(records.slice());
+    expect(out).toEqual(records);
+    expect(out.every((r, i) => r === records[i])).toBe(true);
+    source.enableSendingOldValues();
+    const next = source.process([makeRecord(['a'], [3], { offset: 3 })]);
+    expect((next[0] as ChangeRecord).oldValue).toEqual([2]);
   });
 });

@@ -23,10 +23,12 @@ interface Stores {
   windows: WindowStore<number>;
 }
 
-function register(task: TaskState): Stores {
+/** `cacheEntriesMax`: small, so the caches are trimmed at most commits (whole windows and parts of one). */
+function register(task: TaskState, cacheEntriesMax?: number): Stores {
+  const cache = cacheEntriesMax === undefined ? {} : { cacheEntriesMax };
   return {
-    sums: task.keyValueStore<number>('sums'),
-    windows: task.windowStore<number>('windows', { retentionMs: RETENTION_MS, segmentIntervalMs: 500 }),
+    sums: task.keyValueStore<number>('sums', cache),
+    windows: task.windowStore<number>('windows', { retentionMs: RETENTION_MS, segmentIntervalMs: 500, ...cache }),
   };
 }
 
@@ -75,7 +77,7 @@ function random(seed: number): (n: number) => number {
   };
 }
 
-describe.each(BACKENDS)('changelog and restore on %s', (backend) => {
+describe.each(BACKENDS.flatMap((backend) => [[backend, undefined] as const, [backend, 12] as const]))('changelog and restore on %s (cache entries: %s)', (backend, cacheEntriesMax) => {
   let harness: StateHarness;
   const open: TaskState[] = [];
   afterEach(async () => {
@@ -113,7 +115,7 @@ describe.each(BACKENDS)('changelog and restore on %s', (backend) => {
     const hadLocal = environment.metadata('task.checkpoint') !== undefined;
     const task = new TaskState({ environment, log, applicationId: 'app', partition: 0, clock: harness.clock, limits: harness.limits });
     open.push(task);
-    const stores = register(task);
+    const stores = register(task, cacheEntriesMax);
     const outcome = await task.restore();
     expect(outcome.inconsistent).toBe(false);
     if (outcome.repairedKeys > 0) paths.repaired++;
