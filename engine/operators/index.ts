@@ -66,8 +66,8 @@ export type { ForeignKeyLeftOptions, ForeignKeyRightOptions } from './join/forei
 export { PartitionedTopicWriter, internalRowSerde } from './join/internal-topic.js';
 export { ChangeRecord, changeSerde } from './aggregate/change.js';
 export type { ChangePair } from './aggregate/change.js';
-export { AggregateOperator, TimeWindowedAggregateOperator, SessionAggregateOperator, aggregateStoreNames } from './aggregate/aggregate.js';
-export type { AggregateCounters, AggregateStepInfo, WindowedAggregateOptions, SessionAggregateOptions } from './aggregate/aggregate.js';
+export { AggregateOperator, TimeWindowedAggregateOperator, SessionAggregateOperator, aggregateStoreNames, isOldValueSender } from './aggregate/aggregate.js';
+export type { AggregateCounters, AggregateStepInfo, WindowedAggregateOptions, SessionAggregateOptions, OldValueSender } from './aggregate/aggregate.js';
 export { AggregateCalls, Aggregation } from './aggregate/calls.js';
 export { aggregateLookup } from './aggregate/functions.js';
 export type { AggregateFunctionLookup } from './aggregate/functions.js';

@@ -30,6 +30,7 @@ import { compileExpression, type Expr } from '../expressions/index.js';
 import {
   SuppressOperator,
   TableSourceMaterializeOperator,
+  isOldValueSender,
   changeSerde,
   createAggregateOperator,
   createGroupByOperator,
@@ -202,7 +203,9 @@ const joinSteps = joinStepBuilders<OpenPipeline, BuildState>({ input });
 
 function aggregateBuildOptions(stepId: string, context: BuildContext): AggregateBuildOptions {
   const functionContext = context.operators.compile.functionContext;
-  return { compile: context.operators.compile, properties: context.operators.properties, log: context.operators.log(stepId), nowMs: () => functionContext.nowMs() };
+  // Old values (the previous result, for retractions) cost a second result per update; an
+  // aggregate computes them only once an operator built after it asks (a table filter: HAVING).
+  return { compile: context.operators.compile, properties: context.operators.properties, log: context.operators.log(stepId), nowMs: () => functionContext.nowMs(), sendOldValues: false };
 }
 
 /**
@@ -263,7 +266,11 @@ const builders: { [K in StepKind]: StepBuilder<K> } = {
     return state;
   },
   'filter@1': (step, context) =>
-    withOperator(step, context, (open) => new FilterOperator(compileExpression(step.predicate, context.operators.compile), open.table, context.operators.log(step.id))),
+    withOperator(step, context, (open) => {
+      // A table filter turns an update that stops matching into a delete: it needs old values.
+      if (open.table) for (const operator of open.operators) if (isOldValueSender(operator)) operator.enableSendingOldValues();
+      return new FilterOperator(compileExpression(step.predicate, context.operators.compile), open.table, context.operators.log(step.id));
+    }),
   'select@1': (step, context) =>
     withOperator(
       step,
