@@ -19,7 +19,7 @@ import { systemClock, withLimits } from '../common/index.js';
 import { RealFileSystem } from '../storage/fs/index.js';
 import { encodeRecordBatch, openLog, type Log } from '../storage/log/index.js';
 import { createQueryEngine, type QueryEngine } from '../queries/index.js';
-import { lmdbStateEnvironments } from '../engine/runtime/index.js';
+import { diskStateEnvironments } from '../engine/runtime/index.js';
 import { numberOption, parseOptions, printResultLine, printTable } from './util.js';
 
 export type Backend = 'memory' | 'lmdb';
@@ -69,7 +69,7 @@ export interface EngineHandle {
 export async function openEngine(dataDir: string, backend: AnyBackend): Promise<EngineHandle> {
   const fs = new RealFileSystem();
   const log = await openLog({ dataDir, fs, clock: systemClock, limits: withLimits(), defaults: { durability: { kind: 'os' } }, maintenanceIntervalMs: 0 });
-  const runtime = backend === 'memory' ? {} : { stateEnvironment: lmdbStateEnvironments({ backend, dataDir, fs, clock: systemClock }) };
+  const runtime = backend === 'memory' ? {} : { stateEnvironment: diskStateEnvironments({ backend, dataDir, fs, clock: systemClock }) };
   const engine = await createQueryEngine({ log, clock: systemClock, deterministic: true, serviceId: 'bench', runtime });
   return {
     log,

@@ -8,7 +8,7 @@ import type { Durability } from '../storage/log/index.js';
 import { openLog } from '../storage/log/index.js';
 import { RealFileSystem } from '../storage/fs/index.js';
 import { createQueryEngine } from '../queries/index.js';
-import { lmdbStateEnvironments } from '../engine/runtime/index.js';
+import { diskStateEnvironments } from '../engine/runtime/index.js';
 import { startKafkaListener } from './kafka/index.js';
 import { registryNotFoundHandler, schemaRegistryRoutes, startHttpServer, type HttpServer, type HttpSettings } from './http/index.js';
 import { websocketPlugin } from './ws/index.js';
@@ -133,7 +133,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       builtInRegistry = opened;
       registry = opened;
     }
-    const stateEnvironment = config.stateBackend === 'memory' ? undefined : lmdbStateEnvironments({ backend: config.stateBackend ?? 'lmdb', dataDir: config.dataDir, fs, clock });
+    const stateEnvironment = config.stateBackend === 'memory' ? undefined : diskStateEnvironments({ backend: config.stateBackend ?? 'lmdb', dataDir: config.dataDir, fs, clock });
     const engine = await createQueryEngine({
       log,
       clock,

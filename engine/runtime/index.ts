@@ -42,5 +42,5 @@ export { TopicWriters } from './upstream.js';
 export type { PendingCheck, WriterTask } from './upstream.js';
 export { PRESERVE_PARTITIONS_PROPERTY } from './join-builders.js';
 export { StatefulTask, createStatefulTasks, statefulOperators, stateApplicationId } from './stateful-task.js';
-export { lmdbStateEnvironments, memoryStateEnvironments } from './state-environments.js';
-export type { LmdbStateEnvironmentsOptions, MemoryStateEnvironments } from './state-environments.js';
+export { diskStateEnvironments, memoryStateEnvironments } from './state-environments.js';
+export type { DiskStateEnvironmentsOptions, MemoryStateEnvironments } from './state-environments.js';

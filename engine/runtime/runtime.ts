@@ -51,7 +51,7 @@ export interface QueryRuntimeOptions {
   queryErrorsKept?: number;
   /**
    * Opens the storage environment of a stateful task of a persistent query (aggregates, tables,
-   * joins): `lmdbStateEnvironments(...)` in production; default: in memory, restored from changelogs.
+   * joins): `diskStateEnvironments(...)` in production; default: in memory, restored from changelogs.
    */
   stateEnvironment?: TaskStateEnvironmentFactory;
   /**

@@ -1,6 +1,6 @@
 /**
  * Where the tasks' state lives: factories for `QueryRuntimeOptions.stateEnvironment`.
- * - `lmdbStateEnvironments`: one on-disk environment per task under
+ * - `diskStateEnvironments`: one on-disk environment per task under
  *   `<dataDir>/state/<applicationId>/<taskId>`, in lmdb (the server's default) or, with
  *   `backend: 'rocksdb'`, in RocksDB (`--state-backend rocksdb`).
  * - `memoryStateEnvironments`: memory, with one MemoryStateVolume per task kept in a map, so a
@@ -12,7 +12,7 @@ import type { FileSystem } from '../../storage/fs/index.js';
 import { MemoryStateVolume, loadStateBackend, openStateEnvironment, stateDirectory, type StateLimits } from '../../storage/state/index.js';
 import type { TaskStateEnvironmentFactory } from './multi-input.js';
 
-export interface LmdbStateEnvironmentsOptions {
+export interface DiskStateEnvironmentsOptions {
   /** The store of every task's directory: 'lmdb' (default) or 'rocksdb'. */
   backend?: 'lmdb' | 'rocksdb';
   /** The server's data directory: state goes under `<dataDir>/state`. */
@@ -25,7 +25,7 @@ export interface LmdbStateEnvironmentsOptions {
 }
 
 /** Loads the backend's native module at once: CONFIG_INVALID here when this platform has none. */
-export function lmdbStateEnvironments(options: LmdbStateEnvironmentsOptions): TaskStateEnvironmentFactory {
+export function diskStateEnvironments(options: DiskStateEnvironmentsOptions): TaskStateEnvironmentFactory {
   loadStateBackend(options.backend ?? 'lmdb');
   return ({ applicationId, taskId }) =>
     openStateEnvironment({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemClock, withLimits } from '../../../../common/index.js';
-import { lmdbStateEnvironments } from '../../../../engine/runtime/index.js';
+import { diskStateEnvironments } from '../../../../engine/runtime/index.js';
 import { createQueryEngine, type QueryEngine } from '../../../../queries/index.js';
 import { RealFileSystem } from '../../../../storage/fs/index.js';
 import { encodeRecordBatch, openLog, type BuiltInLog } from '../../../../storage/log/index.js';
@@ -39,7 +39,7 @@ async function start(dataDir: string, backend: 'lmdb' | 'rocksdb'): Promise<Node
   const fs = new RealFileSystem();
   const log = await openLog({ dataDir, fs, clock: systemClock, limits: withLimits(), defaults: { durability: { kind: 'os' } }, maintenanceIntervalMs: 0 });
   const environments: StateEnvironment[] = [];
-  const factory = lmdbStateEnvironments({ backend, dataDir, fs, clock: systemClock, durable: false });
+  const factory = diskStateEnvironments({ backend, dataDir, fs, clock: systemClock, durable: false });
   const engine = await createQueryEngine({
     log,
     clock: systemClock,
