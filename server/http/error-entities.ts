@@ -6,7 +6,7 @@
  *   statement_error: {"@type":"statement_error","error_code":40001,"message":"...",
  *                     "statementText":"CREATE STREAM ...;","entities":[]}
  */
-import { isSluiceError, type SluiceError } from '../../common/index.js';
+import { SluiceError, isSluiceError } from '../../common/index.js';
 
 export interface GenericErrorEntity {
   '@type': 'generic_error';
@@ -42,9 +42,16 @@ export function ksqlErrorCodeOf(error: SluiceError): number {
   return error.spec.ksqlErrorCode ?? error.httpStatus * 100;
 }
 
-/** The statement text an error concerns, when the layer that raised it said. */
+/**
+ * The statement text an error concerns, when the layer that raised it said. Errors of planning a
+ * persistent query carry `formattedStatement`: the statement as ksqlDB re-formats it after its
+ * injectors ran, which is the text ksqlDB's error entities carry for those errors (clients print
+ * `message\nStatement: statementText`); it wins over the text as sent.
+ */
 export function statementTextOf(error: unknown): string | null {
   if (!isSluiceError(error)) return null;
+  const formatted = error.details['formattedStatement'];
+  if (typeof formatted === 'string') return formatted;
   const text = error.details['statementText'];
   return typeof text === 'string' ? text : null;
 }
@@ -70,6 +77,16 @@ export function httpErrorOf(error: unknown, statementText: string | null = null)
   }
   const message = error instanceof Error ? error.message : String(error);
   return { status: 500, entity: genericError(50000, message || 'Internal server error') };
+}
+
+/**
+ * ksqlDB's legacy `/query` endpoint reports a statement it cannot parse with the parser's
+ * "unlogged" message, which ends with the statement: `line 1:24: Syntax Error\n...\nStatement: SELECT ...`
+ * (`/ksql` and `/query-stream` send the message alone). Other errors pass unchanged.
+ */
+export function withParseStatementSuffix(error: unknown, statementText: string): unknown {
+  if (!isSluiceError(error, 'SQL_SYNTAX')) return error;
+  return new SluiceError(error.code, `${error.message}\nStatement: ${statementText}`, error.details, { cause: error });
 }
 
 /** The error element written into a stream after its header (mid-stream failures). */

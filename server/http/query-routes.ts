@@ -16,7 +16,7 @@ import { DELIMITED, JSON_TYPE, KSQL_V1_JSON } from './accept.js';
 import { optionalMap, requiredString, optionalString } from './body.js';
 import { isHttp2, negotiateOr406, sendError, type HttpContext } from './context.js';
 import { queryRows, variablesOf, type PushQueryHandle } from './engine.js';
-import { streamErrorEntity } from './error-entities.js';
+import { streamErrorEntity, withParseStatementSuffix } from './error-entities.js';
 import { checkStatementLength, readJsonRequest } from './ksql-routes.js';
 import { checkPrintable, streamTopic, type PrintRequest } from './print.js';
 import { nextOrAbort } from './push.js';
@@ -187,7 +187,7 @@ async function runStreamingQuery(
     handle = await ctx.engine.startPushQuery(sql, { properties: params.properties, sessionVariables: variablesOf(params.sessionVariables) });
   } catch (error) {
     slot?.release();
-    return sendError(reply, error, statementText);
+    return sendError(reply, params.legacy ? withParseStatementSuffix(error, statementText) : error, statementText);
   }
   const closer = new AbortController();
   const unregister = slot?.register({

@@ -71,9 +71,27 @@ describe('/ksql through the engine', () => {
     expect(broken.status).toBe(400);
     expect(broken.json()).toMatchObject({ '@type': 'statement_error', error_code: 40001, statementText: 'CREATE STREAM BROKEN (ID VARCHAR KEY WITH;', entities: [] });
     expect(broken.json().message).toMatch(/Syntax Error/);
+    expect(broken.json().message).not.toContain('Statement:');
+    // The legacy /query endpoint ends a parse error's message with the statement, as ksqlDB does.
+    const query = await h1(server.url, '/query', { body: { ksql: 'SELECT * FROM ORDERS ORDER BY ID;' }, headers: { accept: 'application/vnd.ksql.v1+json' } });
+    expect(query.status).toBe(400);
+    expect(query.json()).toMatchObject({ '@type': 'statement_error', error_code: 40001, statementText: 'SELECT * FROM ORDERS ORDER BY ID;' });
+    expect(query.json().message).toMatch(/^line 1:\d+: Syntax Error\n[^]*\nStatement: SELECT \* FROM ORDERS ORDER BY ID;$/);
     const unknown = await ksql('DESCRIBE NO_SUCH_SOURCE;');
     expect(unknown.status).toBe(400);
     expect(unknown.json().error_code).toBe(40001);
+  });
+
+  it('a persistent query failing at planning names the statement as ksqlDB re-formats it', async () => {
+    const text = "CREATE TABLE BADKEY WITH (KEY_FORMAT='KAFKA') AS SELECT ID, CUSTOMER, COUNT(*) FROM ORDERS GROUP BY ID, CUSTOMER;";
+    const a = await ksql(text);
+    expect(a.status).toBe(400);
+    const error = a.json();
+    expect(error).toMatchObject({ '@type': 'statement_error', error_code: 40001 });
+    expect(error.message).toContain("The 'KAFKA' format only supports a single field.");
+    // SqlFormatter's layout: one select item per line, sources aliased, EMIT CHANGES appended.
+    expect(error.statementText).toMatch(/^CREATE TABLE BADKEY WITH \(.*\) AS SELECT\n {2}ORDERS\.ID ID,\n {2}ORDERS\.CUSTOMER CUSTOMER,\n/s);
+    expect(error.statementText).toContain('FROM ORDERS ORDERS\nGROUP BY ORDERS.ID, ORDERS.CUSTOMER\nEMIT CHANGES');
   });
 
   it('a failing statement in a batch reports the entities of the statements before it', async () => {
