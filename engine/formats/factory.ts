@@ -39,10 +39,12 @@ export interface FormatSpec {
 }
 
 const primitive = (t: SqlType): boolean => t.kind !== 'ARRAY' && t.kind !== 'MAP' && t.kind !== 'STRUCT';
+/** ksqlDB's DelimitedFormat.supportsKeyType: a SqlPrimitiveType, which DECIMAL is not. */
+const delimitedKeyType = (t: SqlType): boolean => primitive(t) && t.kind !== 'DECIMAL';
 
 export const FORMATS: Readonly<Record<FormatName, FormatSpec>> = {
   JSON: { name: 'JSON', features: ['WRAP_SINGLES', 'UNWRAP_SINGLES'], properties: [], usesRegistry: false, supportsKeyType: () => true, multipleKeyColumns: true },
-  DELIMITED: { name: 'DELIMITED', features: ['UNWRAP_SINGLES'], properties: ['delimiter'], usesRegistry: false, supportsKeyType: primitive, multipleKeyColumns: true },
+  DELIMITED: { name: 'DELIMITED', features: ['UNWRAP_SINGLES'], properties: ['delimiter'], usesRegistry: false, supportsKeyType: delimitedKeyType, multipleKeyColumns: true },
   KAFKA: { name: 'KAFKA', features: ['UNWRAP_SINGLES'], properties: [], usesRegistry: false, supportsKeyType: kafkaSupportsType, multipleKeyColumns: false },
   NONE: { name: 'NONE', features: [], properties: [], usesRegistry: false, supportsKeyType: () => false, multipleKeyColumns: false },
   AVRO: { name: 'AVRO', features: ['WRAP_SINGLES', 'UNWRAP_SINGLES'], properties: ['fullSchemaName', 'schemaId'], usesRegistry: true, supportsKeyType: () => true, multipleKeyColumns: true },

@@ -7,6 +7,13 @@
  * operators are the join node's (later steps append to them). Both inputs must have as many
  * partitions (co-partitioning; the planner repartitions a side not keyed by the join key).
  *
+ * A join side the planner re-keys (a `selectKey@1` step with `repartition`, ksqlDB's
+ * `<prefix>LeftSourceKeyed` / `<prefix>RightSourceKeyed`) is moved through a repartition topic
+ * here, named as Kafka Streams names it for ksqlDB: a stream side of a stream-stream join
+ * `<app>-<join>-left-repartition` / `-right-repartition`, the stream side of a stream-table join
+ * `<app>-<join>-repartition`, a table side `<app>-<step>-SelectKey-repartition`. Windowed keys keep
+ * their window: written as the side's windows, read back with the join's (its left-most source's).
+ *
  * A foreign-key join needs the subscription protocol (see operators/join/foreign-key.ts): two
  * internal topics, `<app>-<step>-subscription-registration-topic` (partitioned like the right
  * table) and `<app>-<step>-subscription-response-topic` (like the left table); a closed pipeline
@@ -23,6 +30,8 @@ import {
   PartitionedTopicWriter,
   REGISTRATION_VALUE_COLUMNS,
   RESPONSE_VALUE_COLUMNS,
+  SelectKeyOperator,
+  SinkOperator,
   SourceOperator,
   StreamStreamJoinFactory,
   StreamTableJoinFactory,
@@ -33,7 +42,7 @@ import {
   type OperatorContext,
   type SerdeFactory,
 } from '../operators/index.js';
-import { applicationId, type Step } from '../steps/index.js';
+import { applicationId, type FormatSpec, type Step } from '../steps/index.js';
 import type { Pipeline } from './builder.js';
 import { createMultiInputTasks, type FlowJoin, type FlowLeaf, type FlowNode, type MultiInputOptions, type TaskStateEnvironmentFactory } from './multi-input.js';
 
@@ -114,15 +123,96 @@ function leftmostSource(step: Step): StepOf<'streamSource@1' | 'tableSource@1'> 
   }
 }
 
+/** `<applicationId>-<name>`, with characters a topic name cannot hold replaced by `-`. */
+function internalTopic(context: JoinBuildContext, name: string): string {
+  return `${applicationId(context.serviceId, context.queryId)}-${name}`.replace(/[^a-zA-Z0-9._-]/g, '-');
+}
+
 function internalName(context: JoinBuildContext, stepId: string, suffix: string): string {
-  return `${applicationId(context.serviceId, context.queryId)}-${stepId}-${suffix}`.replace(/[^a-zA-Z0-9._-]/g, '-');
+  return internalTopic(context, `${stepId}-${suffix}`);
+}
+
+type JoinStep = StepOf<'streamStreamJoin@1' | 'streamTableJoin@1' | 'tableTableJoin@1' | 'foreignKeyJoin@1'>;
+
+/** A join side the planner moves through a repartition topic. */
+function sideRepartition(step: Step): StepOf<'selectKey@1'> | null {
+  return step.kind === 'selectKey@1' && step.repartition ? step : null;
+}
+
+/** The repartition topic's name (after the application id) for a join's side, as ksqlDB's. */
+function sideTopicName(join: JoinStep, side: 'left' | 'right', rekey: StepOf<'selectKey@1'>): string {
+  if (join.kind === 'streamStreamJoin@1') return `${join.id}-${side}-repartition`;
+  if (join.kind === 'streamTableJoin@1' && side === 'left') return `${join.id}-repartition`;
+  return `${rekey.id}-SelectKey-repartition`;
 }
 
 export function joinStepBuilders<Open extends JoinInput, State extends JoinBuildState<Open>>(helpers: JoinBuildHelpers<Open, State>) {
+  /**
+   * A join's input: the side's pipeline, or — for a side the planner re-keys — the side's pipeline
+   * ending in a repartition topic, and a new pipeline reading it back.
+   */
+  function sideInput(join: JoinStep, side: 'left' | 'right', context: JoinBuildContext): State & { open: Open } {
+    const step = join[side];
+    const rekey = sideRepartition(step);
+    if (rekey === null) return helpers.input(step, context);
+    const table = join.kind === 'tableTableJoin@1' || join.kind === 'foreignKeyJoin@1' || (join.kind === 'streamTableJoin@1' && side === 'right');
+    const source = rekey.source.schema;
+    const appendOldKey = source.key.length > 0 && rekey.schema.value.length === source.value.length + source.key.length;
+    if (!appendOldKey && rekey.schema.value.length !== source.value.length) {
+      throw new SluiceError('INTERNAL_ASSERTION', `selectKey ${rekey.id}: the output has ${rekey.schema.value.length} value columns; expected ${source.value.length}`);
+    }
+    const state = helpers.input(rekey.source, context);
+    state.open.operators.push(new SelectKeyOperator(rekey.keyExpressions, rekey.schema.key.length, appendOldKey, context.operators.compile, context.operators.log(rekey.id)));
+    const formats = rekey.internalFormats ?? { key: { format: 'JSON', properties: {} }, value: { format: 'JSON', properties: {} } };
+    const topic = internalTopic(context, sideTopicName(join, side, rekey));
+    const partitions = state.open.source.partitions;
+    const serde = (target: 'key' | 'value') =>
+      context.serdes.create({ topic, target, format: formats[target].format, properties: formats[target].properties, columns: rekey.schema[target] });
+    // Windowed keys: written with this side's windows, read with the join's key format's.
+    const sideWindow = leftmostSource(rekey.source)?.window ?? null;
+    const joinWindow = leftmostSource(join.left)?.window ?? sideWindow;
+    const writer = new SinkOperator({
+      log: context.log,
+      topic,
+      partitions,
+      keySerde: serde('key'),
+      valueSerde: serde('value'),
+      windowed: sideWindow === null ? null : { kind: sideWindow.kind },
+      timestamp: null,
+      limits: context.limits,
+      processingLog: context.operators.log(rekey.id),
+      preservePartitions: context.preservePartitions === true,
+    });
+    const pipeline: Pipeline = { index: state.closed.length, source: state.open.source, operators: state.open.operators, terminal: writer, outputTopics: [topic] };
+    if (state.open.createTasks !== undefined) pipeline.createTasks = state.open.createTasks;
+    const decoder = new SourceOperator({
+      topic,
+      keySerde: serde('key'),
+      valueSerde: serde('value'),
+      keyColumnCount: rekey.schema.key.length,
+      valueColumnCount: rekey.schema.value.length,
+      headerColumns: [],
+      table,
+      window: sideWindow === null || joinWindow === null ? null : { kind: joinWindow.kind, sizeMs: joinWindow.sizeMs },
+      timestamp: null,
+      failOnInvalidTimestamp: false,
+      log: context.operators.log(rekey.id),
+    });
+    const open = { source: { topic, partitions, decoder, internal: true }, operators: [], table } as unknown as Open;
+    return {
+      ...state,
+      closed: [...state.closed, pipeline],
+      internalTopics: [...state.internalTopics, { name: topic, partitions }],
+      open,
+      sinkTopic: null,
+      output: null,
+    };
+  }
+
   /** Two co-partitioned inputs under one join node. */
   function keyJoin(step: StepOf<'streamStreamJoin@1' | 'streamTableJoin@1' | 'tableTableJoin@1'>, context: JoinBuildContext, table: boolean, factory: JoinProcessorFactory): State {
-    const left = helpers.input(step.left, context);
-    const right = helpers.input(step.right, context);
+    const left = sideInput(step, 'left', context);
+    const right = sideInput(step, 'right', context);
     if (left.open.source.partitions !== right.open.source.partitions) {
       const l = left.open.source;
       const r = right.open.source;
@@ -185,8 +275,8 @@ export function joinStepBuilders<Open extends JoinInput, State extends JoinBuild
     },
 
     foreignKey(step: StepOf<'foreignKeyJoin@1'>, context: JoinBuildContext): State {
-      const left = helpers.input(step.left, context);
-      const right = helpers.input(step.right, context);
+      const left = sideInput(step, 'left', context);
+      const right = sideInput(step, 'right', context);
       for (const pipeline of right.closed) pipeline.index += left.closed.length;
       const leftPartitions = left.open.source.partitions;
       const rightPartitions = right.open.source.partitions;
@@ -233,11 +323,18 @@ export function joinStepBuilders<Open extends JoinInput, State extends JoinBuild
         createTasks: (query, pipeline) => createMultiInputTasks(query, pipeline, rightRoot, options),
       };
 
-      // Where a foreign key's registration goes: the right table's partition for that key.
+      // Where a foreign key's registration goes: the right table's partition for that key (its
+      // repartition topic's when the planner re-keys it).
       const rightSource = leftmostSource(step.right);
+      const rightKey: { topic: string; format: FormatSpec } | null =
+        sideRepartition(step.right) !== null
+          ? { topic: right.open.source.topic, format: sideRepartition(step.right)!.internalFormats?.key ?? { format: 'JSON', properties: {} } }
+          : rightSource === null
+            ? null
+            : { topic: rightSource.topic, format: rightSource.formats.key };
       const keySerde =
-        rightPartitions > 1 && rightSource !== null
-          ? context.serdes.create({ topic: rightSource.topic, target: 'key', format: rightSource.formats.key.format, properties: rightSource.formats.key.properties, columns: step.right.schema.key })
+        rightPartitions > 1 && rightKey !== null
+          ? context.serdes.create({ topic: rightKey.topic, target: 'key', format: rightKey.format.format, properties: rightKey.format.properties, columns: step.right.schema.key })
           : null;
       const partitionFor = (foreignKey: readonly unknown[], leftPartition: number): number => {
         if (rightPartitions === 1) return 0;

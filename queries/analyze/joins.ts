@@ -22,12 +22,23 @@ import {
   type DataSource,
   type Expr,
 } from './deps.js';
+import { validateKeyColumnTypes } from '../../engine/formats/index.js';
 import type { AnalysisContext } from './context.js';
 import { ExpressionAnalyzer, expressionText, walkAst } from './expressions.js';
 import type { JoinKind, LogicalNode } from './logical.js';
 import { durationMs } from './properties.js';
 import { ShapeScope, type RowColumn, type RowShape } from './scope.js';
 import type { TypeResolver } from './types.js';
+
+/** What the query selects, for choosing the join key's column (ksqlDB's Projection). */
+export interface JoinProjection {
+  /** The single select expressions. */
+  readonly expressions: readonly Ast.Expression[];
+  /** An unqualified `*`: every column is selected. */
+  readonly allSources: boolean;
+  /** The aliases of `X.*` items. */
+  readonly sources: readonly string[];
+}
 
 export interface JoinAnalysis {
   readonly node: LogicalNode;
@@ -156,16 +167,29 @@ function referencedAliases(ast: Ast.Expression, scope: ShapeScope, clause: strin
   return out;
 }
 
+/**
+ * The source alias an unqualified column name resolves to; a previous join's key column (no
+ * qualifier of its own) is the source column it came from, when only one source has that name.
+ */
+function sourceOf(name: string, scope: ShapeScope): string | null {
+  const r = scope.resolve(undefined, name);
+  if (r === undefined || !('qualifier' in r)) return null;
+  if (r.qualifier !== null) return r.qualifier;
+  const sources = new Set<string>();
+  for (const c of [...scope.shape.key, ...scope.shape.value]) if (c.name === name && c.qualifier !== null) sources.add(c.qualifier);
+  return sources.size === 1 ? [...sources][0]! : null;
+}
+
+/** An unqualified column reference as `alias.column` (ksqlDB's analyzer qualifies them). */
+function qualified(e: Ast.Expression, scope: ShapeScope): Ast.Expression {
+  if (e.kind !== 'columnReference') return e;
+  const source = sourceOf(e.name, scope);
+  return source === null ? e : { kind: 'qualifiedColumnReference', source, name: e.name, span: e.span };
+}
+
 /** Rewrites unqualified column references to `alias.column`, for ksqlDB's messages. */
 function qualifiedText(ast: Ast.Expression, scope: ShapeScope): string {
-  const rewrite = (e: Ast.Expression): Ast.Expression => {
-    if (e.kind === 'columnReference') {
-      const r = scope.resolve(undefined, e.name);
-      if (r !== undefined && 'qualifier' in r && r.qualifier !== null) return { kind: 'qualifiedColumnReference', source: r.qualifier, name: e.name, span: e.span };
-    }
-    return e;
-  };
-  return expressionText(rewrite(ast));
+  return expressionText(qualified(ast, scope));
 }
 
 export function analyzeJoin(
@@ -173,7 +197,7 @@ export function analyzeJoin(
   join: Ast.Join,
   lookup: (name: string) => DataSource,
   types: TypeResolver,
-  projection: readonly Ast.Expression[],
+  projection: JoinProjection,
 ): JoinAnalysis {
   const leaves: Leaf[] = [{ alias: join.left.alias, source: lookup(join.left.name) }];
   for (const r of join.rights) {
@@ -207,6 +231,8 @@ export function analyzeJoin(
   let keyTexts: string[] = [];
   let equivalence: Ast.Expression[] = [];
   let synthetic = false;
+  /** The source whose topic gives the tree's partition count (JoinNode.getPartitions: the right input's). */
+  let partitionLeaf: Leaf = first;
 
   join.rights.forEach((joined, index) => {
     const rightLeaf = leaves[index + 1]!;
@@ -339,7 +365,7 @@ export function analyzeJoin(
           'A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your Table-Table join again.',
         );
       }
-      if (!isKeyOf(leftTyped, leftShape)) {
+      if (!(tree.leaves.length === 1 ? isKeyOf(leftTyped, leftShape) : isSourceKey(leftExpression, tree.leaves))) {
         if (joinType === 'OUTER') {
           throw error(`Invalid join type: full-outer join not supported for foreign-key table-table join. Got ${leftName} ${joinTypeText(joinType)} ${rightLeaf.source.name}.`);
         }
@@ -360,12 +386,28 @@ export function analyzeJoin(
     }
 
     // Re-key the sides that are not keyed by their join expression (streams only).
-    const leftKeyedByEquivalence = tree.leaves.length > 1 && !synthetic && equivalence.some((e) => expressionText(e) === qualifiedText(leftExpression, allScope));
+    // A nested stream join with a synthetic key (FULL OUTER) is re-keyed by its source column; a
+    // nested table join is never re-keyed (SchemaKTable.selectKey), its key stands for the set.
+    const leftKeyedByEquivalence = tree.leaves.length > 1 && (!synthetic || tree.isTable) && equivalence.some((e) => expressionText(e) === qualifiedText(leftExpression, allScope));
     const rekey = (node: LogicalNode, typed: { expr: Expr; type: import('./deps.js').SqlType }, shape: RowShape, side: 'Left' | 'Right'): LogicalNode => {
       if (kind === 'foreignKey' || isKeyOf(typed, shape)) return node;
       if (side === 'Left' && leftKeyedByEquivalence) return node;
+      if (side === 'Left' ? leftIsTable : rightIsTable) {
+        // SchemaKTable.selectKey: a table is never re-keyed (a nested join on another key column).
+        throw error(
+          `Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${shape.key.map((c) => c.physicalName ?? c.name).join(', ')} instead of [${expressionText(side === 'Left' ? leftExpression : rightExpression)}]`,
+        );
+      }
       const keyName = `${side === 'Left' ? 'L' : 'R'}_KEY`;
       if (shape.windowed) throw error('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.');
+      // The repartition topic's key is the side's column (`L_L0`): keys holding a MAP are refused.
+      const keyExpression = side === 'Left' ? leftExpression : rightExpression;
+      const keyColumn = qualified(keyExpression, allScope);
+      try {
+        validateKeyColumnTypes([{ name: keyColumn.kind === 'qualifiedColumnReference' ? `${keyColumn.source}_${keyColumn.name}` : keyName, type: typed.type }]);
+      } catch (cause) {
+        throw error((cause as Error).message);
+      }
       return {
         kind: 'partitionBy',
         input: node,
@@ -382,13 +424,7 @@ export function analyzeJoin(
     // The key (ksqlDB's JoinKey): the join expressions that are equivalent form a set; its column
     // references are the viable key columns, and the first one the projection selects (else the
     // first one) names the key. Outer joins, and joins on expressions, get the synthetic ROWKEY.
-    const qualify = (e: Ast.Expression): Ast.Expression => {
-      if (e.kind === 'columnReference') {
-        const r = allScope.resolve(undefined, e.name);
-        if (r !== undefined && 'qualifier' in r && r.qualifier !== null) return { kind: 'qualifiedColumnReference', source: r.qualifier, name: e.name, span: e.span };
-      }
-      return e;
-    };
+    const qualify = (e: Ast.Expression): Ast.Expression => qualified(e, allScope);
     const textOf = (e: Ast.Expression): string => expressionText(qualify(e));
     const leftQualified = qualify(leftExpression);
     const rightQualified = qualify(rightExpression);
@@ -400,12 +436,17 @@ export function analyzeJoin(
       keyName = leftShape.key[0]?.physicalName ?? leftShape.key[0]?.name ?? 'ROWKEY';
       keyExpressions = leftShape.key.map((k) => ({ kind: 'qualifiedColumnReference', source: k.qualifier ?? '', name: k.name, span: on.span }) as Ast.Expression);
       keyTexts = leftShape.key.map((k) => `${k.qualifier}.${k.name}`);
+      synthetic = false;
     } else if (viable.length > 0) {
-      const selected = new Set(projection.map((e) => textOf(e)));
-      const chosen = (viable.find((e) => selected.has(textOf(e))) ?? viable[0]!) as Ast.QualifiedColumnReference;
+      // LogicalPlanner.buildJoinKey: the first viable column the projection contains.
+      const selected = new Set(projection.expressions.map((e) => textOf(e)));
+      const contains = (e: Ast.Expression): boolean =>
+        projection.allSources || (e.kind === 'qualifiedColumnReference' && projection.sources.includes(e.source)) || selected.has(textOf(e));
+      const chosen = (viable.find(contains) ?? viable[0]!) as Ast.QualifiedColumnReference;
       keyName = `${chosen.source}_${chosen.name}`;
       keyExpressions = [chosen];
       keyTexts = viable.map((e) => textOf(e));
+      synthetic = false;
     } else {
       keyName = syntheticKeyName(leaves);
       keyExpressions = [{ kind: 'columnReference', name: keyName, span: on.span }];
@@ -418,6 +459,21 @@ export function analyzeJoin(
       value: [...leftShape.value, ...rightShape.value, ...(synthetic ? [{ name: keyName, type: keyType, qualifier: null }] : [])],
       windowed: leftShape.windowed || rightShape.windowed,
     };
+    // JoinNode.ensureMatchingPartitionCounts: a key join's inputs must be co-partitioned. A
+    // nested join counts its right input's partitions; each side is named by its left-most source.
+    if (kind !== 'foreignKey') {
+      const leftPartitions = context.topics.describe(partitionLeaf.source.topic)?.partitions;
+      const rightPartitions = context.topics.describe(rightLeaf.source.topic)?.partitions;
+      if (leftPartitions !== undefined && rightPartitions !== undefined && leftPartitions !== rightPartitions) {
+        const l = `\`${tree.leaves[0]!.alias}\``;
+        const r = `\`${rightLeaf.alias}\``;
+        throw error(
+          `Can't join ${l} with ${r} since the number of partitions don't match. ${l} partitions = ${leftPartitions}; ${r} partitions = ${rightPartitions}. Please repartition either one so that the number of partitions match.`,
+        );
+      }
+    }
+    partitionLeaf = rightLeaf;
+
     const beforeMs = joined.within === undefined ? 0 : durationMs(joined.within.before);
     const afterMs = joined.within === undefined ? 0 : durationMs(joined.within.after);
     const graceMs = joined.within?.gracePeriod === undefined ? null : durationMs(joined.within.gracePeriod);
@@ -444,6 +500,22 @@ export function analyzeJoin(
   });
 
   return { node: tree.node, sources: leaves, keyTexts, keyExpressions, isTable: tree.isTable, synthetic };
+}
+
+/**
+ * LogicalPlanner.joinOnNonKeyAttribute for a nested join: the expression is a column that is the
+ * (single) key column of the source it belongs to.
+ */
+function isSourceKey(expression: Ast.Expression, leaves: readonly Leaf[]): boolean {
+  if (expression.kind !== 'columnReference' && expression.kind !== 'qualifiedColumnReference') return false;
+  const name = expression.name;
+  const owners =
+    expression.kind === 'qualifiedColumnReference'
+      ? leaves.filter((l) => l.alias === expression.source)
+      : leaves.filter((l) => [...l.source.keyColumns, ...l.source.valueColumns].some((c) => c.name === name));
+  if (owners.length !== 1) return false;
+  const keys = owners[0]!.source.keyColumns;
+  return keys.length === 1 && keys[0]!.name === name;
 }
 
 /** ksqlDB's synthetic join key name: ROWKEY, numbered past the ROWKEY_n columns the sources have. */

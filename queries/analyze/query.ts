@@ -134,6 +134,8 @@ function isNullLiteral(ast: Ast.Expression): boolean {
 export class QueryAnalyzer {
   private readonly aliases: string[] = [];
   private readonly sources: DataSource[] = [];
+  /** The join's key is the synthetic ROWKEY: `*` lists it first (JoinNode.resolveSelectStar). */
+  private syntheticJoinKey = false;
   private readonly types;
   /** Resolves unqualified names to their source, for structural comparison of expressions. */
   private nameScope: ShapeScope | null = null;
@@ -191,8 +193,14 @@ export class QueryAnalyzer {
       keyRequirement = { what: 'key column', texts: source.keyColumns.map((c) => c.name) };
       resultIsTable = source.kind === 'TABLE';
     } else {
-      const projection = query.select.flatMap((i) => (i.kind === 'singleColumn' ? [i.expression] : []));
+      // ksqlDB's Projection: the single expressions, and `*` / `X.*`, which contain every (X's) column.
+      const projection = {
+        expressions: query.select.flatMap((i) => (i.kind === 'singleColumn' ? [i.expression] : [])),
+        allSources: query.select.some((i) => i.kind === 'allColumns' && i.source === undefined),
+        sources: query.select.flatMap((i) => (i.kind === 'allColumns' && i.source !== undefined ? [i.source] : [])),
+      };
       const joined = analyzeJoin(this.context, query.from, (name) => lookupSource(this.context, name), this.types, projection);
+      this.syntheticJoinKey = joined.synthetic;
       for (const s of joined.sources) {
         this.aliases.push(s.alias);
         this.sources.push(s.source);
@@ -744,17 +752,21 @@ export class QueryAnalyzer {
           : { kind: 'qualifiedColumnReference', source: c.qualifier, name: c.name, span };
       const columnAlias = (c: RowColumn): string => (this.aliases.length > 1 && c.qualifier !== null ? `${c.qualifier}_${c.name}` : c.name);
       for (const c of shape.key) {
-        // A join's key is one of the joined columns: `*` lists it through them.
-        if (this.aliases.length > 1 && c.qualifier === null) continue;
+        // A join's key is one of the joined columns: `*` lists it through them; a synthetic key
+        // (ROWKEY) is listed by an unqualified `*` only.
+        if (this.aliases.length > 1 && c.qualifier === null && !(this.syntheticJoinKey && item.source === undefined && c === shape.key[0])) continue;
         if (wanted(c)) entries.push({ alias: columnAlias(c), ast: columnAst(c), fromStar: true });
       }
-      if (shape.windowed) {
+      // A join lists each windowed source's bounds with its columns (`S1_WINDOWSTART`...).
+      if (shape.windowed && this.aliases.length === 1) {
         for (const name of [WINDOWSTART_NAME, WINDOWEND_NAME]) entries.push({ alias: name, ast: { kind: 'columnReference', name, span }, fromStar: true });
       }
       const values = this.aliases.length > 1 ? this.joinStarOrder(shape.value) : shape.value;
       for (const c of values) {
-        if (!wanted(c) || c.qualifiedOnly === true) continue;
+        if (!wanted(c) || (c.qualifiedOnly === true && !(this.aliases.length > 1 && isWindowBound(c.name)))) continue;
         if (keyNames.has(c.name) && c.qualifier === null) continue;
+        // A nested join's synthetic key (ROWKEY) in the value: `*` lists only the final join's key.
+        if (this.aliases.length > 1 && c.qualifier === null) continue;
         if (shape.key.some((k) => k.name === c.name && (k.qualifier === c.qualifier || k.qualifier === null))) continue;
         if (c.name.startsWith('KSQL_SYNTH_')) continue;
         entries.push({ alias: columnAlias(c), ast: columnAst(c), fromStar: true });
@@ -763,14 +775,15 @@ export class QueryAnalyzer {
     return entries;
   }
 
-  /** `*` over a join: each source's columns, its key columns first (ksqlDB's orderColumns). */
+  /** `*` over a join: each source's columns, its key columns and window bounds first (ksqlDB's orderColumns). */
   private joinStarOrder(columns: readonly RowColumn[]): RowColumn[] {
     const out: RowColumn[] = [];
     this.aliases.forEach((alias, i) => {
       const source = this.sources[i]!;
       const mine = columns.filter((c) => c.qualifier === alias);
       const keys = source.keyColumns.map((k) => mine.find((c) => c.name === k.name)).filter((c): c is RowColumn => c !== undefined);
-      out.push(...keys, ...mine.filter((c) => !keys.includes(c)));
+      const bounds = mine.filter((c) => c.qualifiedOnly === true && isWindowBound(c.name));
+      out.push(...keys, ...bounds, ...mine.filter((c) => !keys.includes(c) && !bounds.includes(c)));
     });
     out.push(...columns.filter((c) => c.qualifier === null || !this.aliases.includes(c.qualifier)));
     return out;
@@ -879,9 +892,16 @@ export class QueryAnalyzer {
     const keyUnchanged =
       groupExpressions.length === input.shape.key.length &&
       groupExpressions.every((e, i) => e.kind === 'column' && e.source.kind === 'KEY' && e.source.index === i);
+    // The grouped rows keep the input's key columns in their value (later steps can still read
+    // them), unless the value already holds them: a join's value carries its key column
+    // (`T1_ID`, or the synthetic ROWKEY), and a second copy would give the internal topics two
+    // fields of one name, which Avro and Protobuf refuse.
+    const physicalName = (c: RowColumn): string => c.physicalName ?? c.name;
+    const valueNames = new Set(input.shape.value.map(physicalName));
+    const keyInValue = input.shape.key.length > 0 && input.shape.key.every((c) => valueNames.has(physicalName(c)));
     const groupShape: RowShape = {
       key: groupColumns,
-      value: [...input.shape.value, ...input.shape.key],
+      value: keyInValue ? [...input.shape.value] : [...input.shape.value, ...input.shape.key],
       windowed: input.shape.windowed,
     };
     const groupNode: LogicalNode = { kind: 'groupBy', input, groupByExpressions: groupExpressions, keyUnchanged, shape: groupShape };

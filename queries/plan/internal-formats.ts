@@ -15,16 +15,25 @@
  * - an aggregation keeps its grouping's format (windowed results: the same format, windowed);
  * - both sides of a key join use one key format (JoinNode.resolveKeyFormats): the left side's
  *   source's, unless the left side is re-keyed, then the right side's, and when both are re-keyed
- *   the first source's that is not NONE, else the default key format; a side whose source has
- *   another format is moved to the join's (PreJoinRepartitionNode). Nested joins resolve the same
- *   way, and a re-keyed nested join resolves its own format. A foreign-key join changes nothing:
- *   the result has the left table's key format;
+ *   the first source's that is not NONE, else the default key format. Key formats compare with
+ *   their window (type and size). Nested joins resolve the same way, and a re-keyed nested join
+ *   resolves its own format. A foreign-key join keeps the left table's key format;
+ * - a join side is repartitioned into the join's key format (PreJoinRepartitionNode,
+ *   SchemaKStream/SchemaKTable.selectKey) when it is re-keyed (the analyzer's `SourceKeyed`
+ *   nodes), when its source has another key format (tables too), and always when the join's key
+ *   format is AVRO, PROTOBUF or JSON_SR (schema inference: the key schemas of two sources may
+ *   differ, so their bytes would not match); the right table of a foreign-key join is
+ *   repartitioned when its key format is AVRO, PROTOBUF or JSON_SR and its key holds a STRUCT
+ *   (LogicalPlanner.shouldRepartitionFKJoin). A windowed stream can only be moved for a schema
+ *   registry format, a windowed table never (ksqlDB's "Implicit repartitioning of windowed sources
+ *   is not supported" errors), nor a table with several key columns;
  * - filters, projections, table functions and EMIT FINAL keep the format.
  *
  * Internal topics never carry a fixed schema id (InternalFormats.of drops `schemaId`) nor stored
  * wrapping features: the serde factory gives a single key column ksqlDB's UNWRAP_SINGLES default,
  * as ksqlDB's sanitizeKeyFormatWrapping does. Values use the leftmost source's value format.
  */
+import { SluiceError } from '../../common/index.js';
 import { FORMATS, resolveFormatName, type FormatName } from '../../engine/formats/index.js';
 import type { FormatSpec, Formats } from '../../engine/steps/index.js';
 import type { SqlType } from '../../engine/types/index.js';
@@ -46,9 +55,8 @@ function inherited(spec: FormatSpec): FormatSpec {
 
 const JSON_KEY: FormatSpec = { format: 'JSON', properties: {} };
 
-/** ksqlDB's Format.supportsKeyType (DELIMITED: SqlPrimitiveType, which DECIMAL is not). */
+/** ksqlDB's Format.supportsKeyType. */
 function supportsKeyType(format: FormatName, type: SqlType): boolean {
-  if (format === 'DELIMITED' && type.kind === 'DECIMAL') return false;
   return FORMATS[format].supportsKeyType(type);
 }
 
@@ -122,11 +130,40 @@ export function defaultKeyFormatOf(properties: Readonly<Record<string, unknown>>
   return value === undefined || value === null ? 'KAFKA' : String(value);
 }
 
+/** A key format with its window (ksqlDB's KeyFormat: FormatInfo, features and WindowInfo). */
+interface KeyFormat {
+  readonly spec: FormatSpec;
+  readonly window: { readonly kind: string; readonly sizeMs: number | null } | null;
+}
+
+function sourceKeyFormat(source: DataSource): KeyFormat {
+  return { spec: inherited(source.keyFormat), window: source.window === null ? null : { kind: source.window.kind, sizeMs: source.window.sizeMs ?? null } };
+}
+
+function sameKeyFormat(a: KeyFormat, b: KeyFormat): boolean {
+  if (!sameFormat(a.spec, b.spec)) return false;
+  if (a.window === null || b.window === null) return a.window === b.window;
+  return a.window.kind === b.window.kind && a.window.sizeMs === b.window.sizeMs;
+}
+
+/** Formats that infer schemas from the registry (ksqlDB's SerdeFeature.SCHEMA_INFERENCE). */
+function infersSchemas(spec: FormatSpec): boolean {
+  return FORMATS[resolveFormatName(spec.format)].usesRegistry;
+}
+
+function analysisError(message: string): SluiceError {
+  return new SluiceError('SQL_ANALYSIS', message);
+}
+
+const WINDOWED_REPARTITION = 'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.';
+
 /** Key formats of a logical plan's nodes, and the formats of the internal topics of its steps. */
 export class InternalFormatResolver {
   /** The key format a join imposes on a side (ksqlDB's forcedInternalKeyFormat). */
   private readonly forced = new Map<LogicalNode, FormatSpec>();
   private readonly keyFormats = new Map<LogicalNode, FormatSpec>();
+  /** Join sides read as they are that must still be repartitioned into the join's key format. */
+  private readonly moved = new Set<LogicalNode>();
 
   constructor(
     root: LogicalNode,
@@ -138,6 +175,14 @@ export class InternalFormatResolver {
   /** The formats of the internal topics of the step planned from `node`. */
   internalFormats(node: LogicalNode): Formats {
     return { key: this.keyFormatOf(node), value: inherited(leftmostSource(node).valueFormat) };
+  }
+
+  /**
+   * Whether a join side that is not re-keyed must still go through a repartition topic, into the
+   * join's key format (its formats are then `internalFormats(side)`).
+   */
+  repartitionsSide(side: LogicalNode): boolean {
+    return this.moved.has(side);
   }
 
   /** The key format of `node`'s output rows. */
@@ -186,46 +231,73 @@ export class InternalFormatResolver {
 
   /** JoinNode.resolveKeyFormats. */
   private resolveJoin(join: JoinNode): void {
-    if (join.joinKind === 'foreignKey') {
-      // No side is moved to another key format; the result keeps the left table's.
-      this.resolveJoins(join.left);
-      this.resolveJoins(join.right);
-      return;
-    }
     this.setJoinFormat(join, this.preferred(join) ?? this.firstSourceKeyFormat(join));
   }
 
-  private setJoinFormat(join: JoinNode, format: FormatSpec): void {
-    this.setSideFormat(join.left, format);
-    this.setSideFormat(join.right, format);
+  /** JoinNode.setKeyFormat. */
+  private setJoinFormat(join: JoinNode, format: KeyFormat): void {
+    this.setSideFormat(join, join.left, 'left', format);
+    this.setSideFormat(join, join.right, 'right', format);
   }
 
-  private setSideFormat(side: LogicalNode, format: FormatSpec): void {
+  private setSideFormat(join: JoinNode, side: LogicalNode, position: 'left' | 'right', format: KeyFormat): void {
     if (side.kind === 'join') {
-      if (side.joinKind === 'foreignKey') this.resolveJoin(side);
-      else this.setJoinFormat(side, format);
+      // A nested join keyed by this join's expression: no repartition node of its own.
+      this.setJoinFormat(side, format);
       return;
     }
     if (isJoinRepartition(side)) {
       // Re-keyed anyway: through the join's format. A re-keyed join resolves its own sides.
-      this.forced.set(side, format);
+      this.forced.set(side, format.spec);
       this.resolveJoins(side.input);
       return;
     }
-    // A side read as it is: moved to the join's format when its source has another one.
-    if (!sameFormat(format, inherited(leftmostSource(side).keyFormat))) this.forced.set(side, format);
+    // A side read as it is. Foreign-key joins have no repartition node, but for the right table
+    // with a STRUCT key in a schema registry format.
+    const source = leftmostSource(side);
+    if (join.joinKind === 'foreignKey' && !(position === 'right' && fkRightNeedsRepartition(source))) return;
+    // PreJoinRepartitionNode.maybeForceInternalKeyFormat and the selectKey it leads to.
+    const force = infersSchemas(format.spec);
+    if (!force && sameKeyFormat(format, sourceKeyFormat(source))) return;
+    if (source.kind === 'TABLE') {
+      if (source.keyColumns.length > 1) {
+        throw analysisError('Cannot repartition a TABLE source. If this is a join, joins on tables with multiple columns is not yet supported.');
+      }
+      if (source.window !== null) {
+        throw analysisError(
+          WINDOWED_REPARTITION +
+            (force
+              ? ' As a result, ksqlDB does not support joins on windowed sources with Schema-Registry-enabled key formats (AVRO, JSON_SR, PROTOBUF) at this time. Please repartition your sources to use a different key format before performing the join.'
+              : ''),
+        );
+      }
+    } else if (source.window !== null && !force) {
+      throw analysisError(WINDOWED_REPARTITION);
+    }
+    this.forced.set(side, format.spec);
+    this.moved.add(side);
   }
 
   /** JoinNode.getPreferredKeyFormat: a re-keyed side has no preference. */
-  private preferred(node: LogicalNode): FormatSpec | undefined {
+  private preferred(node: LogicalNode): KeyFormat | undefined {
     if (node.kind === 'join') return this.preferred(node.left) ?? this.preferred(node.right);
     if (isJoinRepartition(node)) return undefined;
-    return inherited(leftmostSource(node).keyFormat);
+    return sourceKeyFormat(leftmostSource(node));
   }
 
   /** JoinNode.getDefaultSourceKeyFormat: the first source's key format that is not NONE. */
-  private firstSourceKeyFormat(join: JoinNode): FormatSpec {
+  private firstSourceKeyFormat(join: JoinNode): KeyFormat {
     const source = sourcesOf(join).find((s) => s.keyFormat.format.toUpperCase() !== 'NONE');
-    return source === undefined ? this.defaultKey() : inherited(source.keyFormat);
+    return source === undefined ? { spec: this.defaultKey(), window: null } : sourceKeyFormat(source);
   }
+}
+
+/**
+ * LogicalPlanner.shouldRepartitionFKJoin: the right table of a foreign-key join whose key format
+ * is AVRO, PROTOBUF or JSON_SR and whose key holds a STRUCT (its registered key schema may not be
+ * the one ksqlDB derives, so the subscription keys would not match its bytes).
+ */
+function fkRightNeedsRepartition(source: DataSource): boolean {
+  const format = source.keyFormat.format.toUpperCase();
+  return (format === 'AVRO' || format === 'PROTOBUF' || format === 'JSON_SR') && source.keyColumns.some((c) => c.type.kind === 'STRUCT');
 }

@@ -16,8 +16,10 @@
  *   push sink         PushSink
  *
  * A repartition topic is planned only where the data must move between partitions before a
- * stateful step: GROUP BY on something other than the current key, and join sides not keyed by
- * the join expression. PARTITION BY into a sink needs none: the sink partitions by the new key.
+ * stateful step: GROUP BY on something other than the current key, join sides not keyed by the
+ * join expression, and join sides whose key bytes the join's key format changes (or, for schema
+ * registry key formats, may change). PARTITION BY into a sink needs none: the sink partitions by
+ * the new key.
  *
  * Internal topics (repartition topics, the aggregate's store) carry keys in the key format
  * ksqlDB gives them (see internal-formats.ts): the source's own, unless it cannot hold the key.
@@ -146,8 +148,9 @@ function build(node: LogicalNode, context: Context): Step {
       };
     }
     case 'join': {
-      const left = build(node.left, context);
-      const right = build(node.right, context);
+      const prefix = node.id.endsWith('Join') ? node.id.slice(0, -'Join'.length) : '';
+      const left = joinSide(node.left, build(node.left, context), `${prefix}LeftSourceKeyed`, context);
+      const right = joinSide(node.right, build(node.right, context), `${prefix}RightSourceKeyed`, context);
       const schema = schemaOf(node);
       const id = uniqueId(context, node.id);
       const formats = context.formats.internalFormats(node);
@@ -179,6 +182,23 @@ function build(node: LogicalNode, context: Context): Step {
     }
   }
   throw new SluiceError('INTERNAL_ASSERTION', `unknown logical node ${(node as LogicalNode).kind}`);
+}
+
+/**
+ * A join side read as it is that the join's key format still moves through a repartition topic
+ * (see internal-formats.ts): the same key, re-keyed by itself (ksqlDB's `SourceKeyed` step).
+ */
+function joinSide(node: LogicalNode, step: Step, id: string, context: Context): Step {
+  if (!context.formats.repartitionsSide(node)) return step;
+  return {
+    kind: 'selectKey@1',
+    id: uniqueId(context, id),
+    schema: step.schema,
+    source: step,
+    keyExpressions: step.schema.key.map((c, index) => ({ kind: 'column', type: c.type, source: { kind: 'KEY', index }, name: c.name })),
+    repartition: true,
+    internalFormats: context.formats.internalFormats(node),
+  };
 }
 
 export interface SinkSpec {

@@ -111,13 +111,13 @@ describe('a join waits for the upstream of its inputs (live mode)', () => {
     const status = query.status();
     const joinInputs = status.tasks.filter((t) => t.pipeline === 1).map((t) => [t.topic, t.position, t.highWatermark]);
     expect(joinInputs).toEqual([
-      ['_confluent-ksql-default_query_CSAS_OUT_0-PartitionBy-repartition', VERSIONS, VERSIONS],
+      ['_confluent-ksql-default_query_CSAS_OUT_0-Join-repartition', VERSIONS, VERSIONS],
       ['users', VERSIONS, VERSIONS],
     ]);
     await runtime.stop('CSAS_OUT_0');
     const committed = runtime.log.fetchOffsets('_confluent-ksql-default_query_CSAS_OUT_0').map((o) => [o.topic, o.offset]).sort();
     expect(committed).toEqual([
-      ['_confluent-ksql-default_query_CSAS_OUT_0-PartitionBy-repartition', VERSIONS],
+      ['_confluent-ksql-default_query_CSAS_OUT_0-Join-repartition', VERSIONS],
       ['clicks', VERSIONS],
       ['users', VERSIONS],
     ]);

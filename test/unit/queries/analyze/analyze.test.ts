@@ -273,3 +273,67 @@ describe('ksqlDB behaviours of grouping, windowed joins and sanitizing', () => {
     ]);
   });
 });
+
+describe('joins: n-way table joins and windowed *', () => {
+  const TABLES = catalogOf(
+    "CREATE TABLE T1 (ID INT PRIMARY KEY, V0 BIGINT) WITH (KAFKA_TOPIC='t1', VALUE_FORMAT='JSON');",
+    "CREATE TABLE T2 (ID INT PRIMARY KEY, V0 BIGINT, X INT) WITH (KAFKA_TOPIC='t2', VALUE_FORMAT='JSON');",
+    "CREATE TABLE T3 (ID INT PRIMARY KEY, V0 BIGINT) WITH (KAFKA_TOPIC='t3', VALUE_FORMAT='JSON');",
+    "CREATE STREAM W1 (ID INT KEY, V BIGINT) WITH (KAFKA_TOPIC='w1', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND');",
+    "CREATE STREAM W2 (ID INT KEY, V BIGINT) WITH (KAFKA_TOPIC='w2', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 SECOND');",
+  );
+  const createTable = (sql: string) => analyzePersistentQuery(parseStatement(sql) as Extract<Statement, { kind: 'createTableAsSelect' }>, sql, contextOf(TABLES));
+  const joinKinds = (node: LogicalNode): string[] => {
+    if (node.kind === 'join') return [...joinKinds(node.left), node.joinKind];
+    if (node.kind === 'source') return [];
+    return joinKinds(node.input);
+  };
+
+  it("a nested join's source key is a primary key: table-table, not foreign-key (LogicalPlanner.joinOnNonKeyAttribute)", () => {
+    for (const on of ['T1.ID', 'T2.ID']) {
+      const analysis = createTable(`CREATE TABLE OUT AS SELECT T1.ID, T1.V0, T2.V0 AS A, T3.V0 AS B FROM T1 JOIN T2 ON T1.ID = T2.ID JOIN T3 ON ${on} = T3.ID;`);
+      expect(joinKinds(analysis.query.root)).toEqual(['tableTable', 'tableTable']);
+    }
+    // Another column of a nested source is a foreign key, which n-way joins do not support.
+    expect(errorOf(() => createTable('CREATE TABLE OUT AS SELECT T1.ID, T3.V0 FROM T1 JOIN T2 ON T1.ID = T2.ID JOIN T3 ON T2.X = T3.ID;'))).toContain(
+      'foreign-key table-table joins are not supported as part of n-way joins',
+    );
+  });
+
+  it('co-partitioning: a nested join counts its right input’s partitions, each side named by its left-most source', () => {
+    const sql = 'CREATE TABLE OUT AS SELECT T1.ID, T1.V0, T2.V0 AS A, T3.V0 AS B FROM T1 JOIN T2 ON T1.ID = T2.ID JOIN T3 ON T1.ID = T3.ID;';
+    const run = (topics: Record<string, number>) =>
+      errorOf(() => analyzePersistentQuery(parseStatement(sql) as Extract<Statement, { kind: 'createTableAsSelect' }>, sql, contextOf(TABLES, {}, topics)));
+    expect(run({ t1: 1, t2: 1, t3: 2 })).toBe(
+      "Can't join `T1` with `T3` since the number of partitions don't match. `T1` partitions = 1; `T3` partitions = 2. Please repartition either one so that the number of partitions match.",
+    );
+    expect(run({ t1: 2, t2: 2, t3: 2 })).toBe('no error');
+  });
+
+  it('the join key is the first viable column the projection contains, `X.*` included; `*` lists a synthetic key first', () => {
+    const rStar = persistent('CREATE STREAM OUT AS SELECT W1.V, W2.* FROM W1 JOIN W2 WITHIN 1 MINUTE ON W1.ID = W2.ID;', contextOf(TABLES));
+    expect(rStar.query.keyColumns.map((c) => c.name)).toEqual(['W2_ID']);
+    const outer = createTable('CREATE TABLE OUT AS SELECT * FROM T1 FULL OUTER JOIN T2 ON T1.ID = T2.ID;');
+    expect(outer.query.keyColumns.map((c) => c.name)).toEqual(['ROWKEY']);
+    expect(outer.query.valueColumns.map((c) => c.name)).toEqual(['T1_ID', 'T1_V0', 'T2_ID', 'T2_V0', 'T2_X']);
+    // A nested outer join's ROWKEY is not listed when a later join has a source key column.
+    const nested = createTable('CREATE TABLE OUT AS SELECT * FROM T1 FULL OUTER JOIN T2 ON T1.ID = T2.ID JOIN T3 ON T1.ID = T3.ID;');
+    expect(nested.query.keyColumns.map((c) => c.name)).toEqual(['T1_ID']);
+    expect(nested.query.valueColumns.map((c) => c.name)).toEqual(['T1_V0', 'T2_ID', 'T2_V0', 'T2_X', 'T3_ID', 'T3_V0']);
+  });
+
+  it('a re-keyed side whose key holds a MAP is refused, named as its repartition key column', () => {
+    const maps = catalogOf(
+      "CREATE STREAM L (ID STRING KEY, L0 MAP<STRING, INT>) WITH (KAFKA_TOPIC='l', VALUE_FORMAT='JSON');",
+      "CREATE STREAM R (ID STRING KEY, R0 MAP<STRING, INT>) WITH (KAFKA_TOPIC='r', VALUE_FORMAT='JSON');",
+    );
+    expect(errorOf(() => persistent('CREATE STREAM OUT AS SELECT L.L0, L.ID FROM L JOIN R WITHIN 1 SECOND ON L.L0 = R.R0;', contextOf(maps)))).toContain(
+      'Key column name: `L_L0`. Column type: MAP<STRING, INTEGER>.',
+    );
+  });
+
+  it('* over a windowed join lists each source’s window bounds after its key (ksqlDB: orderColumns)', () => {
+    const analysis = persistent('CREATE STREAM OUT AS SELECT * FROM W1 JOIN W2 WITHIN 1 MINUTE ON W1.ID = W2.ID;', contextOf(TABLES));
+    expect(analysis.query.valueColumns.map((c) => c.name)).toEqual(['W1_WINDOWSTART', 'W1_WINDOWEND', 'W1_V', 'W2_ID', 'W2_WINDOWSTART', 'W2_WINDOWEND', 'W2_V']);
+  });
+});

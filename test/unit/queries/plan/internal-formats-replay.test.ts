@@ -93,7 +93,7 @@ describe('internal topic key formats, end to end', () => {
     ]);
     // KAFKA STRING keys are the UTF-8 bytes; KAFKA INT keys 4 bytes big-endian.
     expect((await internalKeys(env, 'Aggregate-GroupBy-repartition')).map((k) => k.toString('utf8'))).toEqual(['a', 'b', 'a']);
-    expect((await internalKeys(env, 'LeftSourceKeyed-repartition')).map((k) => k.toString('hex'))).toEqual(['00000001', '00000002', '00000002']);
+    expect((await internalKeys(env, 'Join-repartition')).map((k) => k.toString('hex'))).toEqual(['00000001', '00000002', '00000002']);
 
     // A restart replays the stored plans: still KAFKA.
     const stored = await (await CommandLog.open(env.log, '_commands')).readAll();
@@ -121,7 +121,7 @@ describe('internal topic key formats, end to end', () => {
     await produceInputs(old);
     await replayed.runtime.drain();
     expect((await internalKeys(old, 'Aggregate-GroupBy-repartition')).map((k) => k.toString('utf8'))).toEqual(['"a"', '"b"', '"a"']);
-    expect((await internalKeys(old, 'LeftSourceKeyed-repartition')).map((k) => k.toString('utf8'))).toEqual(['1', '2', '2']);
+    expect((await internalKeys(old, 'Join-repartition')).map((k) => k.toString('utf8'))).toEqual(['1', '2', '2']);
     expect(await sinkRows(old, 'COUNTS')).toEqual(counts);
     expect(await sinkRows(old, 'ENRICHED')).toEqual(enriched);
     await replayed.close();

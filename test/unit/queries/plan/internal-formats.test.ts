@@ -178,7 +178,7 @@ describe('internal topic key formats of joins (ksqlDB: JoinNode.resolveKeyFormat
       'CREATE STREAM OUT AS SELECT NK.TID, X, T.NAME, TD.NAME AS DNAME FROM NK JOIN T ON NK.TID = T.ID JOIN TD ON NK.TID = TD.ID;',
     );
     // Left-most side re-keyed: the inner join prefers T's KAFKA; TD (DELIMITED) is moved to it.
-    expect(internalKeys(p)).toEqual({ L_LeftSourceKeyed: 'KAFKA', L_Join: 'KAFKA', Join: 'KAFKA' });
+    expect(internalKeys(p)).toEqual({ L_LeftSourceKeyed: 'KAFKA', L_Join: 'KAFKA', RightSourceKeyed: 'KAFKA', Join: 'KAFKA' });
     const q = plan(catalog, 'CREATE TABLE OUT AS SELECT S.TID, COUNT(*) AS N FROM S JOIN T ON S.TID = T.ID GROUP BY S.TID;');
     expect(internalKeys(q)).toMatchObject({ LeftSourceKeyed: 'KAFKA', Join: 'KAFKA', 'Aggregate/Aggregate/Materialize': 'KAFKA' });
   });
@@ -186,5 +186,106 @@ describe('internal topic key formats of joins (ksqlDB: JoinNode.resolveKeyFormat
   it('foreign-key joins keep the left table’s key format', () => {
     const p = plan(catalog, 'CREATE TABLE OUT AS SELECT FKD.NAME, COUNT(*) AS N FROM FKD JOIN T ON FKD.TID = T.ID GROUP BY FKD.NAME;');
     expect(internalKeys(p)).toEqual({ 'Aggregate/GroupBy': 'DELIMITED', 'Aggregate/Aggregate/Materialize': 'DELIMITED' });
+  });
+});
+
+/** Steps re-keying a join side into a repartition topic: `id -> key format (+ properties)`. */
+function joinRepartitions(p: QueryPlan): Record<string, string> {
+  const out: Record<string, string> = {};
+  walkSteps(p.sink, (step) => {
+    if (step.kind !== 'selectKey@1' || !step.repartition || step.internalFormats === undefined) return;
+    const { format, properties } = step.internalFormats.key;
+    const props = Object.entries(properties).map(([k, v]) => `${k}=${v}`).join(',');
+    out[step.id] = props === '' ? format : `${format}(${props})`;
+  });
+  return out;
+}
+
+describe('join sides repartitioned into the join key format (ksqlDB: PreJoinRepartitionNode)', () => {
+  const catalog = catalogOf(
+    "CREATE STREAM S (ID INT KEY, V INT) WITH (KAFKA_TOPIC='s', VALUE_FORMAT='JSON');",
+    "CREATE STREAM SD (ID INT KEY, W INT) WITH (KAFKA_TOPIC='sd', KEY_FORMAT='DELIMITED', VALUE_FORMAT='JSON');",
+    "CREATE STREAM SDS (ID INT KEY, W INT) WITH (KAFKA_TOPIC='sds', KEY_FORMAT='DELIMITED', KEY_DELIMITER='SPACE', VALUE_FORMAT='JSON');",
+    "CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON');",
+    "CREATE TABLE TD (ID INT PRIMARY KEY, NAME STRING) WITH (KAFKA_TOPIC='td', KEY_FORMAT='DELIMITED', VALUE_FORMAT='JSON');",
+    "CREATE STREAM A1 (ID INT KEY, V INT) WITH (KAFKA_TOPIC='a1', KEY_FORMAT='AVRO', VALUE_FORMAT='JSON');",
+    "CREATE STREAM A2 (ID INT KEY, W INT) WITH (KAFKA_TOPIC='a2', KEY_FORMAT='AVRO', VALUE_FORMAT='JSON');",
+    "CREATE TABLE ATB (ID INT PRIMARY KEY, NAME STRING) WITH (KAFKA_TOPIC='atb', KEY_FORMAT='AVRO', VALUE_FORMAT='JSON');",
+    "CREATE STREAM H5 (ID INT KEY, V INT) WITH (KAFKA_TOPIC='h5', VALUE_FORMAT='JSON', WINDOW_TYPE='HOPPING', WINDOW_SIZE='5 SECONDS');",
+    "CREATE STREAM T2S (ID INT KEY, V INT) WITH (KAFKA_TOPIC='t2s', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='2 SECONDS');",
+    "CREATE STREAM H5B (ID INT KEY, V INT) WITH (KAFKA_TOPIC='h5b', VALUE_FORMAT='JSON', WINDOW_TYPE='HOPPING', WINDOW_SIZE='5 SECONDS');",
+    "CREATE STREAM T5 (ID INT KEY, V INT) WITH (KAFKA_TOPIC='t5', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='5 SECONDS');",
+    "CREATE STREAM JH5 (ID INT KEY, V INT) WITH (KAFKA_TOPIC='jh5', KEY_FORMAT='JSON_SR', VALUE_FORMAT='JSON', WINDOW_TYPE='HOPPING', WINDOW_SIZE='5 SECONDS');",
+    "CREATE STREAM JT2 (ID INT KEY, V INT) WITH (KAFKA_TOPIC='jt2', KEY_FORMAT='JSON_SR', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='2 SECONDS');",
+    "CREATE TABLE WT1 (ID INT PRIMARY KEY, V INT) WITH (KAFKA_TOPIC='wt1', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='5 SECONDS');",
+    "CREATE TABLE WT2 (ID INT PRIMARY KEY, V INT) WITH (KAFKA_TOPIC='wt2', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='2 SECONDS');",
+    "CREATE TABLE JWT1 (ID INT PRIMARY KEY, V INT) WITH (KAFKA_TOPIC='jwt1', KEY_FORMAT='JSON_SR', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='5 SECONDS');",
+    "CREATE TABLE JWT2 (ID INT PRIMARY KEY, V INT) WITH (KAFKA_TOPIC='jwt2', KEY_FORMAT='JSON_SR', VALUE_FORMAT='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='5 SECONDS');",
+    "CREATE TABLE L (ID STRING PRIMARY KEY, FK STRUCT<A INT>, V INT) WITH (KAFKA_TOPIC='l', KEY_FORMAT='AVRO', VALUE_FORMAT='JSON');",
+    "CREATE TABLE RA (ID STRUCT<A INT> PRIMARY KEY, W INT) WITH (KAFKA_TOPIC='ra', KEY_FORMAT='AVRO', VALUE_FORMAT='JSON');",
+    "CREATE TABLE RJ (ID STRUCT<A INT> PRIMARY KEY, W INT) WITH (KAFKA_TOPIC='rj', KEY_FORMAT='JSON', VALUE_FORMAT='JSON');",
+    "CREATE TABLE RP (ID STRUCT<A INT> PRIMARY KEY, W INT) WITH (KAFKA_TOPIC='rp', KEY_FORMAT='PROTOBUF_NOSR', VALUE_FORMAT='JSON');",
+  );
+
+  it('sides keyed by the join key in the join key format are read as they are', () => {
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT S.ID, V, NAME FROM S JOIN T ON S.ID = T.ID;'))).toEqual({});
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT H5.ID, H5.V AS A, H5B.V AS B FROM H5 JOIN H5B WITHIN 1 MINUTE ON H5.ID = H5B.ID;'))).toEqual({});
+  });
+
+  it('a side whose source has another key format is moved to the join key format, tables too', () => {
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT S.ID, V, W FROM S JOIN SD WITHIN 1 SECOND ON S.ID = SD.ID;'))).toEqual({ RightSourceKeyed: 'KAFKA' });
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT S.ID, V, NAME FROM S JOIN TD ON S.ID = TD.ID;'))).toEqual({ RightSourceKeyed: 'KAFKA' });
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT SD.ID, W, NAME FROM SD JOIN T ON SD.ID = T.ID;'))).toEqual({ RightSourceKeyed: 'DELIMITED' });
+    expect(joinRepartitions(plan(catalog, 'CREATE TABLE OUT AS SELECT T.ID, T.NAME AS A, TD.NAME AS B FROM T JOIN TD ON T.ID = TD.ID;'))).toEqual({ RightSourceKeyed: 'KAFKA' });
+    // Format properties are part of the format: another delimiter is another format.
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT SD.ID, SD.W AS A, SDS.W AS B FROM SD JOIN SDS WITHIN 1 SECOND ON SD.ID = SDS.ID;'))).toEqual({
+      RightSourceKeyed: 'DELIMITED',
+    });
+  });
+
+  it('schema registry key formats repartition every side (their key schemas may differ)', () => {
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT A1.ID, V, W FROM A1 JOIN A2 WITHIN 1 SECOND ON A1.ID = A2.ID;'))).toEqual({
+      LeftSourceKeyed: 'AVRO(fullSchemaName=io.confluent.ksql.avro_schemas.A1Key)',
+      RightSourceKeyed: 'AVRO(fullSchemaName=io.confluent.ksql.avro_schemas.A1Key)',
+    });
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT A1.ID, V, NAME FROM A1 JOIN ATB ON A1.ID = ATB.ID;'))).toEqual({
+      LeftSourceKeyed: 'AVRO(fullSchemaName=io.confluent.ksql.avro_schemas.A1Key)',
+      RightSourceKeyed: 'AVRO(fullSchemaName=io.confluent.ksql.avro_schemas.A1Key)',
+    });
+    // A re-keyed side too: both sides share the first source's record name.
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT A1.V, W FROM A1 JOIN A2 WITHIN 1 SECOND ON A1.V = A2.W;'))).toEqual({
+      LeftSourceKeyed: 'AVRO(fullSchemaName=io.confluent.ksql.avro_schemas.A1Key)',
+      RightSourceKeyed: 'AVRO(fullSchemaName=io.confluent.ksql.avro_schemas.A1Key)',
+    });
+  });
+
+  it('windows are part of the key format: a windowed stream moves only for schema registry formats', () => {
+    // Another size, or another window type of the same size.
+    for (const other of ['T2S', 'T5']) {
+      expect(() => plan(catalog, `CREATE STREAM OUT AS SELECT * FROM H5 JOIN ${other} WITHIN 1 MINUTE ON H5.ID = ${other}.ID;`)).toThrow(
+        'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.',
+      );
+    }
+    expect(joinRepartitions(plan(catalog, 'CREATE STREAM OUT AS SELECT * FROM JH5 JOIN JT2 WITHIN 1 MINUTE ON JH5.ID = JT2.ID;'))).toEqual({
+      LeftSourceKeyed: 'JSON_SR',
+      RightSourceKeyed: 'JSON_SR',
+    });
+  });
+
+  it('a windowed table is never moved', () => {
+    expect(() => plan(catalog, 'CREATE TABLE OUT AS SELECT WT1.ID, WT1.V AS A, WT2.V AS B FROM WT1 JOIN WT2 ON WT1.ID = WT2.ID;')).toThrow(
+      /^Implicit repartitioning of windowed sources is not supported. See https:\/\/github.com\/confluentinc\/ksql\/issues\/4385.$/,
+    );
+    expect(() => plan(catalog, 'CREATE TABLE OUT AS SELECT JWT1.ID, JWT1.V AS A, JWT2.V AS B FROM JWT1 JOIN JWT2 ON JWT1.ID = JWT2.ID;')).toThrow(
+      'As a result, ksqlDB does not support joins on windowed sources with Schema-Registry-enabled key formats (AVRO, JSON_SR, PROTOBUF) at this time.',
+    );
+  });
+
+  it('a foreign-key join moves the right table only for a STRUCT key in a schema registry format', () => {
+    expect(joinRepartitions(plan(catalog, 'CREATE TABLE OUT AS SELECT L.ID, V, W FROM L JOIN RA ON L.FK = RA.ID;'))).toEqual({
+      RightSourceKeyed: 'AVRO(fullSchemaName=io.confluent.ksql.avro_schemas.LKey)',
+    });
+    expect(joinRepartitions(plan(catalog, 'CREATE TABLE OUT AS SELECT L.ID, V, W FROM L JOIN RJ ON L.FK = RJ.ID;'))).toEqual({});
+    expect(joinRepartitions(plan(catalog, 'CREATE TABLE OUT AS SELECT L.ID, V, W FROM L JOIN RP ON L.FK = RP.ID;'))).toEqual({});
   });
 });
