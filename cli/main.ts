@@ -44,6 +44,7 @@ program
   .option('--tls-key <file>', 'PEM private key for --tls-cert')
   .option('--schema-registry-port <port>', 'also serve the schema registry API at the root of this port (Confluent uses 8081)', portNumber)
   .option('--schema-registry-url <url>', 'use this external Confluent-compatible schema registry instead of the built-in one (e.g. http://localhost:8081)')
+  .option('--preserve-partitions', "testing only: sink and internal topics keep each record's input partition (ksqlDB's one-partition test driver), not the key's hash partition")
   .option('--service-id <id>', "ksqlDB's ksql.service.id (internal topic and consumer group names)", 'default_')
   .option('--state-backend <backend>', "where operator state lives: 'lmdb' (under <data-dir>/state), 'rocksdb' (there too; linux-x64 and darwin-arm64) or 'memory' (rebuilt from changelogs on start)", 'lmdb')
   .action(async (options) => {
@@ -57,6 +58,7 @@ program
       ...(options.tlsKey ? { tlsKeyPath: options.tlsKey } : {}),
       ...(options.schemaRegistryPort !== undefined ? { schemaRegistryPort: options.schemaRegistryPort } : {}),
       ...(options.schemaRegistryUrl !== undefined ? { schemaRegistryUrl: options.schemaRegistryUrl } : {}),
+      ...(options.preservePartitions === true ? { preservePartitions: true } : {}),
       serviceId: options.serviceId,
       dataDir: path.resolve(options.dataDir),
       host: options.host,

@@ -46,6 +46,12 @@ export interface ServerConfig {
   schemaRegistryUrl?: string;
   /** Operator state: 'lmdb' under `<dataDir>/state` (default), 'rocksdb' (there too) or 'memory' (rebuilt from changelogs at start). */
   stateBackend?: 'lmdb' | 'rocksdb' | 'memory';
+  /**
+   * Testing only: sink and internal topics keep each record's input partition instead of the
+   * key's hash partition (ksqlDB's one-partition test driver; the conformance runner writes every
+   * input to partition 0). Not for production: keys would be split across partitions.
+   */
+  preservePartitions?: boolean;
 }
 
 export interface RunningServer {
@@ -141,7 +147,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       ...(config.serviceId ? { serviceId: config.serviceId } : {}),
       // AVRO/PROTOBUF/JSON_SR: schema inference, sink registration and the serdes use the registry.
       schemaRegistry: registry,
-      runtime: { ...(stateEnvironment !== undefined ? { stateEnvironment } : {}) },
+      runtime: { preservePartitions: config.preservePartitions === true, ...(stateEnvironment !== undefined ? { stateEnvironment } : {}) },
     });
     stops.push(() => engine.close());
     http = await startHttpServer({
