@@ -60,8 +60,11 @@ import { CommandLog, COMMAND_LOG_VERSION } from './command-log.js';
 import { applyToCatalog, type Command } from './commands.js';
 import { describeSource, queryDescription, runningQueryInfo, schemaInfo, sourceSummary } from './describe.js';
 import type { PropertyInfo, StatementResult } from './results.js';
-import { executePullQuery } from './pull.js';
+import { executePullQuery, preparePullTable, type PreparedPullTable } from './pull.js';
 import { commandIdOf, isScalablePushQuery, pullQueryId, pullWhereError, pushQueryId } from './pull-ids.js';
+import { LiteralBinder, LruMap, literalSlots, probeValues, statementShape, substituteLiterals, type StatementShape } from './pull-cache.js';
+import type { QueryPlan } from '../../engine/steps/index.js';
+import type { PushColumn } from '../lifecycle/index.js';
 
 
 export interface QueryEngineOptions {
@@ -85,6 +88,23 @@ export interface QueryEngineOptions {
    * it; also the serdes' registry unless `runtime.serdes` is given.
    */
   schemaRegistry?: SchemaRegistryClient;
+  /**
+   * Prepared pull queries kept (statement shapes x property sets; see pull-cache.ts). Default
+   * 512; 0 turns the cache off.
+   */
+  pullCacheSize?: number;
+}
+
+/** Counters of the prepared pull-query cache. */
+export interface PullCacheStats {
+  /** Pull queries answered from a template. */
+  hits: number;
+  /** Pull queries prepared in full (then remembered, or found not cacheable). */
+  misses: number;
+  /** Shapes found not cacheable. */
+  notCacheable: number;
+  /** Entries held now. */
+  entries: number;
 }
 
 /** A client session: DEFINE'd variables and SET properties that later statements see. */
@@ -118,6 +138,8 @@ export interface QueryEngine {
   readonly log: Log;
   /** Errors met while replaying the command log on start (query id -> message). */
   readonly startupErrors: ReadonlyMap<string, string>;
+  /** Counters of the prepared pull-query cache. */
+  pullCacheStats(): PullCacheStats;
   close(): Promise<void>;
 }
 
@@ -149,6 +171,54 @@ function statementError(
   return new SluiceError('INTERNAL_ASSERTION', message, { statementText, statementIndex, results }, { cause: error });
 }
 
+/** A pull query prepared up to its execution; its plan's queryId is PREPARED_QUERY_ID. */
+interface PreparedPull {
+  readonly source: DataSource;
+  readonly plan: QueryPlan;
+  readonly columns: readonly PushColumn[];
+  readonly schemaText: string;
+  readonly limit: number | null;
+  readonly tableScanEnabled: boolean;
+  /** Tables only. */
+  readonly table: PreparedPullTable | null;
+}
+
+/** A cached pull query: bind the literals of a statement of its shape at `slots` (pull-cache.ts). */
+type PullTemplate = LiteralBinder<PreparedPull>;
+
+/** What the cache said about a statement: its key, its shape, and the template when it had one. */
+interface PullCacheLookup {
+  readonly key: string;
+  readonly shape: StatementShape;
+  readonly template: PullTemplate | null;
+}
+
+const PREPARED_QUERY_ID = 'query_prepared';
+/** Shapes x property sets remembered (templates or NOT_CACHEABLE). */
+const PULL_CACHE_MAX = 512;
+const NOT_CACHEABLE = 'not cacheable';
+/** Where the key lookups of a prepared table reuse the predicate's literal nodes. */
+const PULL_KEY_PATHS = [['table', 'tablePlan', 'keys']] as const;
+
+/** JSON of request and session properties for cache keys; throws on values JSON would not keep apart. */
+function propertiesKey(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => {
+    if (v === undefined) return '\u0000undefined';
+    if (typeof v === 'bigint') return `\u0000bigint:${v}`;
+    if (typeof v === 'function' || typeof v === 'symbol') throw new Error('not a property value');
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) throw new Error('not a property value');
+    }
+    return v;
+  });
+}
+
+function isEmpty(object: Record<string, unknown>): boolean {
+  for (const _ in object) return false;
+  return true;
+}
+
 function capitalized(kind: 'STREAM' | 'TABLE'): string {
   return kind === 'STREAM' ? 'Stream' : 'Table';
 }
@@ -165,6 +235,10 @@ class Engine implements QueryEngine {
   private readonly serverProperties: Record<string, unknown>;
   private readonly pushQueries = new Set<PushQueryHandle>();
   private closed = false;
+  /** Prepared pull queries (see pull-cache.ts), valid for `pullCacheCatalog` and the current server properties. */
+  private readonly pullCache: LruMap<string, PullTemplate | typeof NOT_CACHEABLE>;
+  private pullCacheCatalog: Catalog | null = null;
+  private readonly pullCounters = { hits: 0, misses: 0, notCacheable: 0 };
 
   constructor(
     private readonly options: QueryEngineOptions,
@@ -174,6 +248,7 @@ class Engine implements QueryEngine {
     this.clock = options.clock ?? systemClock;
     this.functions = options.functions ?? createFunctionRegistry();
     this.serverProperties = { ...(options.properties ?? {}) };
+    this.pullCache = new LruMap(Math.max(0, options.pullCacheSize ?? PULL_CACHE_MAX));
     this.runtime = new QueryRuntime({
       serdes: formatsSerdeFactory(options.schemaRegistry !== undefined ? { registry: options.schemaRegistry } : {}),
       ...(options.runtime ?? {}),
@@ -189,6 +264,10 @@ class Engine implements QueryEngine {
 
   catalog(): Catalog {
     return this.current;
+  }
+
+  pullCacheStats(): PullCacheStats {
+    return { ...this.pullCounters, entries: this.pullCache.size };
   }
 
   createSession(): Session {
@@ -488,6 +567,7 @@ class Engine implements QueryEngine {
         return { kind: 'noEntity', statementText, statementKind: 'unsetProperty' };
       case 'alterSystemProperty':
         this.serverProperties[statement.name] = statement.value;
+        this.pullCache.clear();
         return { kind: 'noEntity', statementText, statementKind: 'alterSystemProperty' };
       case 'defineVariable':
         session.variables.set(statement.name, statement.value);
@@ -970,11 +1050,13 @@ class Engine implements QueryEngine {
       for (const [k, v] of Object.entries(options.sessionVariables ?? {})) session.variables.set(k, v);
       let text = sql;
       if (text.includes('${')) text = substituteVariables(text, session.variables);
+      const properties = { ...this.serverProperties, ...session.properties, ...(options.properties ?? {}) };
+      const cached = this.lookupPull(text, session.properties, options.properties ?? {});
+      if (cached?.template != null) return this.runTemplate(cached.template, cached.shape, text, properties);
       const statement = parseStatement(text);
       if (statement.kind !== 'query') {
         throw new SluiceError('SQL_QUERY_ENDPOINT', 'The query endpoint only accepts SELECT statements.', { statementText: sql });
       }
-      const properties = { ...this.serverProperties, ...session.properties, ...(options.properties ?? {}) };
       let analysis: QueryAnalysis;
       try {
         if (statement.emit === undefined) validatePullQuery(statement, this.context(properties));
@@ -982,7 +1064,7 @@ class Engine implements QueryEngine {
       } catch (error) {
         throw statementError(statement.emit === undefined ? pullWhereError(error, statement) : error, text, 0, []);
       }
-      if (statement.emit === undefined) return this.pullQuery(statement, text, properties, analysis, { ...(options.properties ?? {}), ...session.properties });
+      if (statement.emit === undefined) return this.pullQuery(statement, text, properties, analysis, { ...(options.properties ?? {}), ...session.properties }, cached);
       const queryId = pushQueryId(analysis.from.name, this.transientCount++, isScalablePushQuery(statement, analysis, properties));
       const plan = planTransient(analysis.root, queryId, analysis.limit, { ...(options.properties ?? {}), ...session.properties });
       const running: RunningQuery = await this.runtime.start(plan);
@@ -997,22 +1079,32 @@ class Engine implements QueryEngine {
     });
   }
 
-  private async pullQuery(
-    statement: Extract<Statement, { kind: 'query' }>,
-    text: string,
-    properties: Record<string, unknown>,
-    analysis: QueryAnalysis,
-    planProperties: Record<string, unknown>,
-  ): Promise<PushQueryHandle> {
-    const context = this.context(properties);
-    try {
-      checkPullQueryable(analysis.from, context);
-      checkPullKeyLiterals(statement, analysis.from);
-    } catch (error) {
-      throw statementError(error, text, 0, []);
+  /**
+   * The cache entry for a pull query's text, or null when the text is not a pull query the cache
+   * handles (or its shape was found not cacheable). Clears the cache when the catalog changed.
+   */
+  private lookupPull(text: string, sessionProperties: Record<string, unknown>, requestProperties: Record<string, unknown>): PullCacheLookup | null {
+    if (this.pullCacheCatalog !== this.current) {
+      this.pullCache.clear();
+      this.pullCacheCatalog = this.current;
     }
-    const queryId = pullQueryId(this.clock.nowMs(), this.transientCount++);
-    const plan = planTransient(analysis.root, queryId, null, planProperties);
+    if (this.pullCache.max === 0) return null;
+    const shape = statementShape(text);
+    if (shape === null) return null;
+    let key: string;
+    try {
+      const none = isEmpty(sessionProperties) && isEmpty(requestProperties);
+      key = none ? shape.key : `${shape.key}\u0002${propertiesKey([sessionProperties, requestProperties])}`;
+    } catch {
+      return null;
+    }
+    const entry = this.pullCache.get(key);
+    if (entry === NOT_CACHEABLE) return null;
+    return { key, shape, template: entry ?? null };
+  }
+
+  /** The result columns of a pull query (window bounds marked as keys) and their header text. */
+  private pullColumns(plan: QueryPlan, analysis: QueryAnalysis): { columns: PushColumn[]; schemaText: string } {
     const windowBound = new Set<string>();
     const sink = plan.sink;
     if (sink.kind === 'pushSink@1' && sink.source.kind === 'select@1') {
@@ -1022,17 +1114,100 @@ class Engine implements QueryEngine {
     }
     const columns = analysis.columns.map((c) => ({ name: c.name, type: c.type, isKey: c.isKey || windowBound.has(c.name) }));
     const schemaText = LogicalSchema.of(columns.map((c) => ({ name: c.name, type: c.type, namespace: c.isKey ? 'KEY' : 'VALUE' }))).toString();
+    return { columns, schemaText };
+  }
+
+  private async pullQuery(
+    statement: Extract<Statement, { kind: 'query' }>,
+    text: string,
+    properties: Record<string, unknown>,
+    analysis: QueryAnalysis,
+    planProperties: Record<string, unknown>,
+    cached: PullCacheLookup | null,
+  ): Promise<PushQueryHandle> {
+    const context = this.context(properties);
+    try {
+      checkPullQueryable(analysis.from, context);
+      checkPullKeyLiterals(statement, analysis.from);
+    } catch (error) {
+      throw statementError(error, text, 0, []);
+    }
+    const queryId = pullQueryId(this.clock.nowMs(), this.transientCount++);
+    const plan = planTransient(analysis.root, PREPARED_QUERY_ID, null, planProperties);
+    const { columns, schemaText } = this.pullColumns(plan, analysis);
+    const tableScanEnabled = propertyBoolean(properties, 'ksql.query.pull.table.scan.enabled') ?? true;
+    let table: PreparedPullTable | null = null;
+    try {
+      if (analysis.from.kind !== 'STREAM') table = preparePullTable(plan, analysis.limit, tableScanEnabled);
+    } catch (error) {
+      throw statementError(error, text, 0, []);
+    }
+    const prepared: PreparedPull = { source: analysis.from, plan, columns, schemaText, limit: analysis.limit, tableScanEnabled, table };
+    if (cached !== null) {
+      this.pullCounters.misses++;
+      this.rememberPull(cached, prepared, text, properties, planProperties);
+    }
+    return this.executePrepared(prepared, queryId, text, properties);
+  }
+
+  /**
+   * Caches `prepared` (the pull query of `text`) as a template of its shape, or marks the shape
+   * not cacheable: prepares the statement again with probe values in its literals and keeps the
+   * template only where the two preparations differ in those literals alone (pull-cache.ts).
+   */
+  private rememberPull(cached: PullCacheLookup, prepared: PreparedPull, text: string, properties: Record<string, unknown>, planProperties: Record<string, unknown>): void {
+    const literals = cached.shape.literals;
+    const probes = probeValues(literals);
+    let probe: PreparedPull;
+    try {
+      probe = this.preparePull(substituteLiterals(text, literals, probes), properties, planProperties);
+    } catch {
+      this.pullCounters.notCacheable++;
+      this.pullCache.set(cached.key, NOT_CACHEABLE);
+      return;
+    }
+    const slots = literalSlots(prepared, probe, literals, probes, PULL_KEY_PATHS);
+    if (slots === null) this.pullCounters.notCacheable++;
+    this.pullCache.set(cached.key, slots === null ? NOT_CACHEABLE : new LiteralBinder(prepared, slots));
+  }
+
+  /** The whole preparation of a pull query, without side effects (the probe of rememberPull). */
+  private preparePull(text: string, properties: Record<string, unknown>, planProperties: Record<string, unknown>): PreparedPull {
+    const statement = parseStatement(text);
+    if (statement.kind !== 'query' || statement.emit !== undefined) throw new SluiceError('INTERNAL_ASSERTION', 'the probe of a pull query is not a pull query');
+    const context = this.context(properties);
+    validatePullQuery(statement, context);
+    const analysis = analyzeQuery(context, statement, { persistent: false });
+    checkPullQueryable(analysis.from, context);
+    checkPullKeyLiterals(statement, analysis.from);
+    const plan = planTransient(analysis.root, PREPARED_QUERY_ID, null, planProperties);
+    const { columns, schemaText } = this.pullColumns(plan, analysis);
+    const tableScanEnabled = propertyBoolean(properties, 'ksql.query.pull.table.scan.enabled') ?? true;
+    const table = analysis.from.kind === 'STREAM' ? null : preparePullTable(plan, analysis.limit, tableScanEnabled);
+    return { source: analysis.from, plan, columns, schemaText, limit: analysis.limit, tableScanEnabled, table };
+  }
+
+  /** A cached pull query: the statement's literals bound into the template, then executed. */
+  private runTemplate(template: PullTemplate, shape: StatementShape, text: string, properties: Record<string, unknown>): Promise<PushQueryHandle> {
+    this.pullCounters.hits++;
+    const prepared = template.bind(shape.literals.map((l) => l.value));
+    const queryId = pullQueryId(this.clock.nowMs(), this.transientCount++);
+    return this.executePrepared(prepared, queryId, text, properties);
+  }
+
+  private async executePrepared(prepared: PreparedPull, queryId: string, text: string, properties: Record<string, unknown>): Promise<PushQueryHandle> {
     try {
       return await executePullQuery(
         { runtime: this.runtime, log: this.log, functions: this.functions, functionContext: this.functionContext(properties) },
         {
           queryId,
-          source: analysis.from,
-          plan,
-          columns,
-          schemaText,
-          limit: analysis.limit,
-          tableScanEnabled: propertyBoolean(properties, 'ksql.query.pull.table.scan.enabled') ?? true,
+          source: prepared.source,
+          plan: { ...prepared.plan, queryId },
+          columns: prepared.columns,
+          schemaText: prepared.schemaText,
+          limit: prepared.limit,
+          tableScanEnabled: prepared.tableScanEnabled,
+          ...(prepared.table !== null ? { prepared: prepared.table } : {}),
         },
       );
     } catch (error) {

@@ -21,7 +21,7 @@ import type { QueryPlan } from '../../engine/steps/index.js';
 import type { Log } from '../../storage/log/index.js';
 import type { DataSource } from '../catalog/index.js';
 import { PushQueryHandle, type PushColumn } from '../lifecycle/index.js';
-import { planPullTable, planTableMaterialization } from '../plan/index.js';
+import { planPullTable, planTableMaterialization, type PullTablePlan } from '../plan/index.js';
 
 export interface PullEnvironment {
   readonly runtime: QueryRuntime;
@@ -39,6 +39,8 @@ export interface PullRequestSpec {
   readonly schemaText: string;
   readonly limit: number | null;
   readonly tableScanEnabled: boolean;
+  /** A table's plan prepared beforehand (preparePullTable over `plan`); else prepared here. */
+  readonly prepared?: PreparedPullTable;
 }
 
 /** Rows of a pull result at most (a bound on memory; LIMIT is the user's). */
@@ -60,6 +62,15 @@ export class PullQueryHandle extends PushQueryHandle {
   ) {
     super(queryId, columns, schemaText, queue, runtime);
     this.onClose = onClose;
+  }
+
+  /**
+   * The rows of a result already complete when the query started (a pull query over a table),
+   * taken at once (the queue is left empty); null while rows are still being produced (a
+   * stream). Lets a server write the whole response in one write.
+   */
+  completedRecords(): PushRow[] | null {
+    return this.queue.state === 'completed' ? this.queue.poll() : null;
   }
 
   /** The query stopped at its LIMIT. */
@@ -239,31 +250,54 @@ function predicateCoveredByKeys(predicate: Expr, keyTypes: readonly string[]): b
   return bound.size === keyTypes.length;
 }
 
-/** Compiled SELECT lists without function calls, by their JSON (pull queries repeat them). */
-const projectionCache = new Map<string, (record: ReturnType<typeof makeRecord>) => unknown>();
-const PROJECTION_CACHE_MAX = 256;
+type Projection = (record: ReturnType<typeof makeRecord>) => unknown;
 
-function compilePullProjection(projection: Expr[], options: CompileOptions): (record: ReturnType<typeof makeRecord>) => unknown {
+/** Compiled SELECT lists without function calls, by their JSON (pull queries repeat them). */
+const projectionCache = new Map<string, Projection>();
+const PROJECTION_CACHE_MAX = 256;
+/** The same, by the list itself (a prepared pull query shares its list between requests). */
+const projectionsByList = new WeakMap<Expr[], Projection>();
+
+function compilePullProjection(projection: Expr[], options: CompileOptions): Projection {
+  const shared = projectionsByList.get(projection);
+  if (shared !== undefined) return shared;
   let key: string | null = JSON.stringify(projection, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
   // A function call may read the per-request function context (properties, the clock): not shared.
   if (key.includes('"kind":"call"') || key.includes('"kind":"lambda"')) key = null;
   const cached = key === null ? undefined : projectionCache.get(key);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    projectionsByList.set(projection, cached);
+    return cached;
+  }
   const evaluate = compileProjection(projection, options, () => undefined).evaluate;
   if (key !== null) {
     if (projectionCache.size >= PROJECTION_CACHE_MAX) projectionCache.delete(projectionCache.keys().next().value!);
     projectionCache.set(key, evaluate);
+    projectionsByList.set(projection, evaluate);
   }
   return evaluate;
 }
 
+/** What a pull query over a table evaluates, derived from its plan once (see pull-cache.ts). */
+export interface PreparedPullTable {
+  readonly tablePlan: PullTablePlan;
+  /** The key lookups return only rows the WHERE clause accepts: it need not be evaluated. */
+  readonly covered: boolean;
+}
+
+/** Throws ksqlDB's errors for WHERE clauses a table cannot answer (table scans disabled). */
+export function preparePullTable(plan: QueryPlan, limit: number | null, tableScanEnabled: boolean): PreparedPullTable {
+  const tablePlan = planPullTable(plan, limit, tableScanEnabled);
+  const keyTypes = tablePlan.sourceSchema.key.map((c) => c.type.kind);
+  const covered = tablePlan.keys !== null && tablePlan.predicate !== null && !tablePlan.windowed && predicateCoveredByKeys(tablePlan.predicate, keyTypes);
+  return { tablePlan, covered };
+}
+
 /** A pull query over a table. */
 async function pullTable(env: PullEnvironment, spec: PullRequestSpec): Promise<PushQueryHandle> {
-  const tablePlan = planPullTable(spec.plan, spec.limit, spec.tableScanEnabled);
+  const { tablePlan, covered } = spec.prepared ?? preparePullTable(spec.plan, spec.limit, spec.tableScanEnabled);
   const options = compileOptions(env);
   const keys = tablePlan.keys?.map((key) => key.map((e) => constant(e, options)));
-  const keyTypes = tablePlan.sourceSchema.key.map((c) => c.type.kind);
-  const covered = keys !== undefined && tablePlan.predicate !== null && !tablePlan.windowed && predicateCoveredByKeys(tablePlan.predicate, keyTypes);
   const predicate = tablePlan.predicate === null || covered ? null : compileExpression(tablePlan.predicate, options).evaluate;
   const projection = compilePullProjection(tablePlan.projection, options);
   const { table, release } = await openTable(env, spec);
