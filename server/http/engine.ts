@@ -32,6 +32,8 @@ export interface PushQueryHandle {
   readonly pullSource?: 'STREAM' | 'TABLE';
   /** A stream's pull query stopped at its LIMIT. */
   readonly limitReached?: boolean;
+  /** A result complete at start (a pull query over a table): its rows, taken at once; else null. */
+  completedRecords?(): readonly PushRow[] | null;
 }
 
 /** A stream or table as the server needs to see it (the catalog's DataSource has these fields). */

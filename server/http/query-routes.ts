@@ -43,7 +43,12 @@ export type QueryClass =
   /** Anything else (or unparseable): the engine answers with the right error. */
   | { kind: 'other' };
 
-export function classifyQuery(sql: string, sessionVariables: Record<string, unknown> = {}): QueryClass {
+export function classifyQuery(sql: string, sessionVariables: Record<string, unknown> = {}, fast = false): QueryClass {
+  if (fast && !sql.includes('${')) {
+    // A statement starting with SELECT and without EMIT is a pull query (or fails in the engine).
+    const tokens = parse.tokenize(sql);
+    if (tokens[0]?.kind === 'SELECT' && !tokens.some((t) => t.kind === 'EMIT')) return { kind: 'pull', sources: [] };
+  }
   let statement: parse.Statement;
   try {
     const variables = new Map(Object.entries(variablesOf(sessionVariables)));
@@ -168,7 +173,7 @@ async function runStreamingQuery(
   let classification: QueryClass;
   try {
     checkStatementLength(ctx, sql);
-    classification = classifyQuery(sql, params.sessionVariables);
+    classification = classifyQuery(sql, params.sessionVariables, true);
   } catch (error) {
     return sendError(reply, error, statementText);
   }
@@ -188,6 +193,29 @@ async function runStreamingQuery(
   } catch (error) {
     slot?.release();
     return sendError(reply, params.legacy ? withParseStatementSuffix(error, statementText) : error, statementText);
+  }
+  // A pull query over a table is complete when it starts: write the whole response at once (one
+  // write: status line, headers and body), except where each row must be its own HTTP/2 frame.
+  const http2Early = isHttp2(request);
+  const completed = isPull && handle.pullSource === 'TABLE' && !(http2Early && params.format === 'delimited') ? (handle.completedRecords?.() ?? null) : null;
+  if (completed !== null) {
+    let body: string;
+    try {
+      const format = streamFormat(params.format, true);
+      const writeRow = compileRowWriter(handle.columns.map((c) => c.type));
+      body = format.header({ queryId: handle.queryId, columns: handle.columns, schemaText: handle.schemaText });
+      for (const record of completed) {
+        if (record.value === null) continue;
+        body += format.row(writeRow(record.value), false);
+      }
+      body += format.end(null);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': params.mediaType });
+    reply.raw.end(body);
+    return reply;
   }
   const closer = new AbortController();
   const unregister = slot?.register({

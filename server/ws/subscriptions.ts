@@ -68,8 +68,7 @@ export function errorMessage(id: string | null, error: unknown): string {
 }
 
 /** Which rows of a result are keyed updates: GROUP BY results and queries over a table. */
-function resultKind(ctx: HttpContext, sql: string, sessionVariables: Record<string, unknown>): 'STREAM' | 'TABLE' {
-  const c = classifyQuery(sql, sessionVariables);
+function resultKind(ctx: HttpContext, c: ReturnType<typeof classifyQuery>): 'STREAM' | 'TABLE' {
   if (c.kind !== 'push' && c.kind !== 'pull') return 'STREAM';
   if (c.kind === 'push' && c.grouped) return 'TABLE';
   const catalog = ctx.engine.catalog();
@@ -179,11 +178,11 @@ export class SubscriptionSocket {
     let isPull: boolean;
     let limit: number | null = null;
     try {
-      const classification = classifyQuery(sql, sessionVariables);
+      const classification = classifyQuery(sql, sessionVariables, true);
       if (classification.kind === 'print') throw new SluiceError('SQL_UNSUPPORTED', 'PRINT is served on /query-stream, not on WebSocket subscriptions');
       isPull = classification.kind === 'pull';
       if (classification.kind === 'push') limit = classification.limit;
-      kind = resultKind(ctx, sql, sessionVariables);
+      kind = resultKind(ctx, classification);
       if (!isPull) slot = ctx.registry.reserve();
       const shareable = classification.kind === 'push' && kind === 'STREAM' && !classification.grouped && classification.sources.length === 1;
       if (shareable && slot !== null && (await readsLatest(ctx, properties))) {
@@ -194,6 +193,8 @@ export class SubscriptionSocket {
         return;
       }
       handle = await ctx.engine.startPushQuery(sql, { properties, sessionVariables: variablesOf(sessionVariables) });
+      // A pull query reads one source: its kind is the result's.
+      if (isPull && handle.pullSource !== undefined) kind = handle.pullSource;
     } catch (error) {
       slot?.release();
       if (!stop.aborted) this.sendError(sub.id, error);
