@@ -275,7 +275,9 @@ export function parseTimestamp(text: string): number {
   const ms = Number(m[7]);
   if (month < 1 || month > 12) throw fail(`Text '${body}' could not be parsed: Invalid value for MonthOfYear (valid values 1 - 12): ${month}`);
   if (day < 1 || day > 31) throw fail(`Text '${body}' could not be parsed: Invalid value for DayOfMonth (valid values 1 - 28/31): ${day}`);
-  if (h > 23) throw fail(`Text '${body}' could not be parsed: Invalid value for HourOfDay (valid values 0 - 23): ${h}`);
+  // Java's SMART resolver reads 24:00:00.000 as midnight at the end of the day (the next day's 00:00).
+  const endOfDay = h === 24 && min === 0 && s === 0 && ms === 0;
+  if (h > 23 && !endOfDay) throw fail(`Text '${body}' could not be parsed: Invalid value for HourOfDay (valid values 0 - 23): ${h}`);
   if (min > 59) throw fail(`Text '${body}' could not be parsed: Invalid value for MinuteOfHour (valid values 0 - 59): ${min}`);
   if (s > 59) throw fail(`Text '${body}' could not be parsed: Invalid value for SecondOfMinute (valid values 0 - 59): ${s}`);
   // Java's SMART resolver clamps a day past the month's end to its last day.

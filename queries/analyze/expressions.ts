@@ -668,9 +668,12 @@ export class ExpressionAnalyzer {
     const left = this.visit(ast.left);
     const right = this.visit(ast.right);
     if (left.type === null || right.type === null) {
-      const other = left.type ?? right.type;
-      if (other === null) return this.typed({ kind: 'null', type: INTEGER }, ast, null);
-      return this.typed({ kind: 'null', type: other }, ast);
+      // ksqlDB's Operator.resultType rejects an untyped NULL operand (Java prints its type as "null").
+      const typeText = (t: SqlType | null): string => (t === null ? 'null' : formatSqlType(t));
+      throw analysisError(
+        `Error processing expression: ${expressionText(ast)}. Arithmetic on types ${typeText(left.type)} and ${typeText(right.type)} are not supported.`,
+        { kind: 'typeCheck' },
+      );
     }
     let type: SqlType;
     try {

@@ -38,6 +38,11 @@ function error(message: string): SluiceError {
   return new SluiceError('SQL_ANALYSIS', message);
 }
 
+/** A column name as ksqlDB's ColumnName prints it in messages: always in backquotes. */
+function quoted(name: string): string {
+  return `\`${name}\``;
+}
+
 function javaValueText(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return value;
@@ -56,15 +61,19 @@ export function analyzeInsertValues(
   if (target.isSource) {
     throw error(`Cannot insert values into read-only ${target.kind === 'TABLE' ? 'table' : 'stream'}: ${target.name}`);
   }
-  const order = target.columnOrder ?? [...target.keyColumns, ...target.valueColumns].map((c) => c.name);
+  // ksqlDB's InsertValuesExecutor rejects header columns before building the record: named ones,
+  // or all of them when no column list is given.
   const headerNames = new Set(target.headerColumns.map((h) => h.name));
-  const implicit = [...target.keyColumns.map((c) => c.name), ...order.filter((n) => target.valueColumns.some((v) => v.name === n))].filter(
-    (n) => !headerNames.has(n),
-  );
+  const namedHeaders = statement.columns.length === 0 ? [...headerNames] : statement.columns.filter((n) => headerNames.has(n));
+  if (namedHeaders.length > 0) throw error(`Cannot insert into HEADER columns: ${namedHeaders.join(', ')}`);
+  // From here on, errors are GenericRecordFactory's, which ksqlDB prefixes with the target's name.
+  const failed = (message: string): SluiceError => error(`Failed to insert values into '${target.name}'. ${message}`);
+  const order = target.columnOrder ?? [...target.keyColumns, ...target.valueColumns].map((c) => c.name);
+  const implicit = [...target.keyColumns.map((c) => c.name), ...order.filter((n) => target.valueColumns.some((v) => v.name === n))];
   const columns = statement.columns.length === 0 ? implicit : [...statement.columns];
   if (columns.length !== statement.values.length) {
-    throw error(
-      `Expected a value for each column. Expected Columns: [${statement.columns.join(', ')}]. Got [${statement.values.map((v) => expressionText(v)).join(', ')}]`,
+    throw failed(
+      `Expected a value for each column. Expected Columns: [${statement.columns.map(quoted).join(', ')}]. Got [${statement.values.map((v) => expressionText(v)).join(', ')}]`,
     );
   }
   const typeOf = (name: string): SqlType | undefined => {
@@ -74,9 +83,8 @@ export function analyzeInsertValues(
     return undefined;
   };
   for (const name of columns) {
-    if (typeOf(name) === undefined) throw error(`Column name ${name} does not exist.`);
-    if (name === ROWPARTITION_NAME || name === ROWOFFSET_NAME) throw error(`Inserting into column ${name} is not allowed.`);
-    if (headerNames.has(name)) throw error(`Inserting into column ${name} is not allowed.`);
+    if (typeOf(name) === undefined) throw failed(`Column name ${quoted(name)} does not exist.`);
+    if (name === ROWPARTITION_NAME || name === ROWOFFSET_NAME) throw failed(`Inserting into column ${quoted(name)} is not allowed.`);
   }
 
   const analyzer = new ExpressionAnalyzer({
@@ -92,7 +100,7 @@ export function analyzeInsertValues(
     walkAst(ast, (e) => {
       if (e.kind === 'columnReference' || e.kind === 'qualifiedColumnReference') hasColumn = true;
     });
-    if (hasColumn) throw error(`Unsupported column reference in insert value: ${expressionText(ast)}`);
+    if (hasColumn) throw failed(`Unsupported column reference in insert value: ${expressionText(ast)}`);
     const columnType = typeOf(name)!;
     const t = analyzer.analyze(ast);
     if (t.type === null) {
@@ -104,14 +112,18 @@ export function analyzeInsertValues(
       const evaluate: Evaluator = compileExpression(t.expr, { functions: context.functions, functionContext }).evaluate;
       value = evaluate(makeRecord([], []));
     } catch (e) {
-      throw error(`Failed to insert values into '${target.name}'. ${(e as Error).message}`);
+      throw failed((e as Error).message);
     }
-    values.set(name, coerceInsertValue(value, t.type, columnType, name));
+    try {
+      values.set(name, coerceInsertValue(value, t.type, columnType, name));
+    } catch (e) {
+      throw failed((e as Error).message);
+    }
   });
 
   if (target.kind === 'TABLE') {
     const missing = target.keyColumns.filter((k) => !values.has(k.name)).map((k) => k.name);
-    if (missing.length > 0) throw error(`Value for primary key column(s) ${missing.join(', ')} is required for tables`);
+    if (missing.length > 0) throw failed(`Value for primary key column(s) ${missing.join(', ')} is required for tables`);
   }
   const rowtime = values.get(ROWTIME_NAME);
   const key = target.keyColumns.map((c: ColumnDef) => values.get(c.name) ?? null);

@@ -101,13 +101,18 @@ export function parseStatements(text: string, options: ParseOptions = {}): Parse
   return statements.map(({ statement, statementText, span }) => ({ statement, statementText, span }));
 }
 
-/** Parses exactly one statement; its trailing `;` may be omitted. */
+/** Parses exactly one statement; its trailing `;` may be omitted at the end of the text. */
 export function parseStatement(text: string, options: ParseOptions = {}): Statement {
   const tokens = tokenize(text);
   const { value, cursor } = run(text, tokens, options, 0, (c) => {
     const statement = parseStatementBody(c, false);
-    c.accept('SEMICOLON');
-    c.expect('EOF');
+    // Like ksqlDB, a complete statement is followed by ';' (so the tokens expected after it are
+    // reported as ksqlDB's grammar lists them, never as "missing <EOF>"); the text may end without it.
+    // The end is checked without recording EOF as expected.
+    if (c.token.kind !== 'EOF') {
+      c.expect('SEMICOLON');
+      c.expect('EOF');
+    }
     return statement;
   }, () => true);
   if (cursor.prepareError !== undefined) throw cursor.prepareError;

@@ -159,6 +159,10 @@ function parseCreate(c: Cursor): Statement {
       decided();
       c.advance();
       const query = parseQuery(c);
+      if (query.limit !== undefined) {
+        // ksqlDB's AST builder rejects it (so with the "Failed to prepare statement" prefix).
+        c.prepareFail(`Failed to prepare statement: CREATE ${isStream ? 'STREAM' : 'TABLE'} AS SELECT statements don't support LIMIT clause.`, start);
+      }
       const common = { orReplace, ifNotExists, name, properties, query, span: c.span(start) };
       return isStream ? { kind: 'createStreamAsSelect', ...common } : { kind: 'createTableAsSelect', ...common };
     }
@@ -281,10 +285,46 @@ function parseInsert(c: Cursor): Statement {
       const columns = c.is('LPAREN') ? parseColumnList(c) : [];
       c.expect('VALUES');
       const values = parseValueList(c);
+      checkInsertValues(c, columns, values, start);
       return { kind: 'insertValues', target, columns, values, span: c.span(start) };
     }
     throw c.failNoViable();
   });
+}
+
+/**
+ * ksqlDB's AST-building checks of INSERT VALUES, in its order: a qualified column reference names
+ * no source (the statement has none), then at least one value, then as many values as columns.
+ */
+function checkInsertValues(c: Cursor, columns: readonly string[], values: readonly Expression[], start: number): void {
+  const qualified = findQualifiedReference(values);
+  if (qualified !== undefined) {
+    c.prepareFail(`Failed to prepare statement: '${qualified.source}' is not a valid stream/table name or alias.`, qualified.span.start);
+  }
+  if (values.length === 0) c.prepareFail('Failed to prepare statement: Expected some values for INSERT INTO statement.', start);
+  if (columns.length > 0 && columns.length !== values.length) {
+    c.prepareFail(`Failed to prepare statement: Expected number columns and values to match: ${columns.length}, ${values.length}`, start);
+  }
+}
+
+/** The first `source.column` reference anywhere in the given expression trees. */
+function findQualifiedReference(node: unknown): { source: string; span: { start: number } } | undefined {
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const found = findQualifiedReference(child);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (node === null || typeof node !== 'object') return undefined;
+  const record = node as Record<string, unknown>;
+  if (record['kind'] === 'qualifiedColumnReference') return record as unknown as { source: string; span: { start: number } };
+  for (const [key, child] of Object.entries(record)) {
+    if (key === 'span') continue;
+    const found = findQualifiedReference(child);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function parseDrop(c: Cursor): Statement {

@@ -67,7 +67,7 @@ describe('format', () => {
       'SELECT * FROM s AS emit EMIT CHANGES',
       "CREATE SINK CONNECTOR c WITH ('connector.class'='x')",
       "INSERT INTO o WITH (QUERY_ID='q') SELECT * FROM s",
-      "INSERT INTO s (a, `B`) VALUES (1, 'x''y', `DECIMAL` '1E+3', 1., -0.5)",
+      "INSERT INTO s (a, `B`, c, d, e) VALUES (1, 'x''y', `DECIMAL` '1E+3', 1., -0.5)",
       'DROP STREAM IF EXISTS s DELETE TOPIC',
       'DROP TABLE t',
       'DROP CONNECTOR IF EXISTS c',

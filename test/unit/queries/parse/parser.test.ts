@@ -186,7 +186,7 @@ describe('INSERT, DROP, ALTER', () => {
       columns: ['ID', 'NAME'],
       values: [int(1), str('a')],
     });
-    expect(statement('INSERT INTO s VALUES ();')).toEqual({ kind: 'insertValues', target: 'S', columns: [], values: [] });
+    expect(() => statement('INSERT INTO s VALUES ();')).toThrow('Failed to prepare statement: Expected some values for INSERT INTO statement.');
   });
 
   it('parses DROP STREAM / TABLE', () => {
