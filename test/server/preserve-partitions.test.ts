@@ -9,20 +9,10 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { startServer, type RunningServer } from '../../server/app.js';
+import { testServerConfig } from './server-config.js';
 
 function config(dataDir: string, preservePartitions: boolean) {
-  return {
-    dataDir,
-    host: '127.0.0.1',
-    httpPort: 0,
-    kafkaHost: '127.0.0.1',
-    kafkaPort: 0,
-    defaultPartitions: 1,
-    autoCreateTopics: true,
-    flush: 'os',
-    stateBackend: 'memory' as const,
-    ...(preservePartitions ? { preservePartitions: true } : {}),
-  };
+  return testServerConfig(dataDir, preservePartitions ? { preservePartitions: true } : {});
 }
 
 async function ksql(server: RunningServer, sql: string): Promise<void> {

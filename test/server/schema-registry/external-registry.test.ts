@@ -8,21 +8,9 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { startServer, type RunningServer } from '../../../server/app.js';
+import { testServerConfig } from '../server-config.js';
 
-function config(dataDir: string, extra: Record<string, unknown> = {}) {
-  return {
-    dataDir,
-    host: '127.0.0.1',
-    httpPort: 0,
-    kafkaHost: '127.0.0.1',
-    kafkaPort: 0,
-    defaultPartitions: 1,
-    autoCreateTopics: true,
-    flush: 'os',
-    stateBackend: 'memory' as const,
-    ...extra,
-  };
-}
+const config = testServerConfig;
 
 async function ksql(server: RunningServer, sql: string): Promise<{ status: number; body: any }> {
   const response = await fetch(`http://127.0.0.1:${server.httpPort}/ksql`, {
